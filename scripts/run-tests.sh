@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# README command (2): set up a fresh Debian 12, build, and run the fast test suite
+# (labels `slow` and `gpu` excluded; run them with: ctest --test-dir build -L slow).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build.sh
+cmake --build build --target format-check
+ctest --test-dir build --output-on-failure -LE 'slow|gpu' -j 2

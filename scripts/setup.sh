@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that mmupt's build, tests and demo need.
+# Idempotent: packages already present are skipped by apt. Run as root (or with sudo).
+set -euo pipefail
+
+packages=(
+    # toolchain
+    build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev clang-format
+    # engine
+    libtorch-dev libopenblas0-pthread libyaml-cpp-dev libopencv-dev nlohmann-json3-dev
+    libonig-dev libginac-dev
+    # GUI
+    qt6-base-dev libqcustomplot-dev libgl-dev
+    # tests, benchmarks, references no one here wrote
+    libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pil python3-numpy
+    # packaging
+    appstream desktop-file-utils dpkg-dev file
+)
+
+missing=()
+# Node.js may come from elsewhere (it bundles npm, which then conflicts with Debian's npm).
+if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+    echo "setup: all ${#packages[@]} packages present"
+    exit 0
+fi
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+echo "setup: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -18,10 +18,10 @@ namespace {
 void check_inputs(const at::Tensor& rewards, const at::Tensor& group_ids,
                   const AdvantageOptions& options, const at::Tensor& agreement) {
     if (!rewards.defined() || rewards.dim() != 1 || !rewards.is_floating_point())
-        throw ConfigError("group advantages: rewards must be a (N) floating tensor");
+        throw ModelError("group advantages: rewards must be a (N) floating tensor");
     if (!group_ids.defined() || group_ids.dim() != 1 || group_ids.is_floating_point() ||
         group_ids.size(0) != rewards.size(0))
-        throw ConfigError(
+        throw ModelError(
             "group advantages: group_ids must be a (N) integer tensor matching "
             "rewards (N = " +
             std::to_string(rewards.size(0)) + ")");
@@ -29,7 +29,7 @@ void check_inputs(const at::Tensor& rewards, const at::Tensor& group_ids,
         throw ConfigError("advantage eps must be > 0, got " + std::to_string(options.eps));
     if (options.min_agreement > 0.0 &&
         (!agreement.defined() || agreement.dim() != 1 || agreement.size(0) != rewards.size(0)))
-        throw ConfigError("advantage min_agreement > 0 needs a (N) agreement tensor");
+        throw ModelError("advantage min_agreement > 0 needs a (N) agreement tensor");
 }
 
 }  // namespace
@@ -45,8 +45,8 @@ GroupAdvantages compute_group_advantages(const at::Tensor& rewards, const at::Te
     const int64_t* id = id_cpu.data_ptr<int64_t>();
     for (int64_t i = 0; i < n; ++i)
         if (!std::isfinite(r[i]))
-            throw ConfigError("group advantages: reward of response " + std::to_string(i) +
-                              " (group " + std::to_string(id[i]) + ") is not finite");
+            throw ModelError("group advantages: reward of response " + std::to_string(i) +
+                             " (group " + std::to_string(id[i]) + ") is not finite");
     std::vector<double> agree(n, 1.0);
     if (options.min_agreement > 0.0) {
         at::Tensor a = agreement.detach().to(at::kCPU, at::kDouble).contiguous();  // (N)

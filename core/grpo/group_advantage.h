@@ -32,8 +32,9 @@ struct GroupAdvantages {
 
 // rewards: (N) floating; group_ids: (N) integer; agreement: (N) floating, the majority ratio of
 // each response's group (undefined unless min_agreement > 0). A group of one response has no
-// baseline and counts as zero-variance (advantage 0). Throws mmupt::ConfigError on shape/dtype
-// mismatch, non-finite rewards, eps <= 0, or min_agreement > 0 without `agreement`.
+// baseline and counts as zero-variance (advantage 0). Throws mmupt::ModelError on shape/dtype
+// mismatch, non-finite rewards or a missing `agreement` when min_agreement > 0, and
+// mmupt::ConfigError when eps <= 0.
 GroupAdvantages compute_group_advantages(const at::Tensor& rewards, const at::Tensor& group_ids,
                                          const AdvantageOptions& options = {},
                                          const at::Tensor& agreement = {});

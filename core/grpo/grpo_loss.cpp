@@ -20,8 +20,8 @@ std::string shape_of(const at::Tensor& t) {
 
 void check_same_shape(const at::Tensor& t, const char* name, const at::Tensor& like) {
     if (!t.defined() || t.sizes() != like.sizes())
-        throw ConfigError(std::string("grpo_loss: ") + name +
-                          " must be (N, T) = " + shape_of(like) + ", got " + shape_of(t));
+        throw ModelError(std::string("grpo_loss: ") + name + " must be (N, T) = " + shape_of(like) +
+                         ", got " + shape_of(t));
 }
 
 void check(const GrpoLossInputs& in, const GrpoLossOptions& o) {
@@ -37,7 +37,7 @@ void check(const GrpoLossInputs& in, const GrpoLossOptions& o) {
     if (!(o.kl_coef >= 0.0))
         throw ConfigError("grpo kl_coef must be >= 0, got " + std::to_string(o.kl_coef));
     if (!in.log_probs.defined() || in.log_probs.dim() != 2)
-        throw ConfigError("grpo_loss: log_probs must be (N, T), got " + shape_of(in.log_probs));
+        throw ModelError("grpo_loss: log_probs must be (N, T), got " + shape_of(in.log_probs));
     check_same_shape(in.old_log_probs, "old_log_probs", in.log_probs);
     check_same_shape(in.response_mask, "response_mask", in.log_probs);
     if (o.kl_coef > 0.0) check_same_shape(in.ref_log_probs, "ref_log_probs", in.log_probs);
@@ -46,8 +46,8 @@ void check(const GrpoLossInputs& in, const GrpoLossOptions& o) {
     const bool per_response = a.defined() && a.dim() == 1 && a.size(0) == in.log_probs.size(0);
     const bool per_token = a.defined() && a.sizes() == in.log_probs.sizes();
     if (!per_response && !per_token)
-        throw ConfigError("grpo_loss: advantages must be (N) or (N, T) with (N, T) = " +
-                          shape_of(in.log_probs) + ", got " + shape_of(a));
+        throw ModelError("grpo_loss: advantages must be (N) or (N, T) with (N, T) = " +
+                         shape_of(in.log_probs) + ", got " + shape_of(a));
 }
 
 at::Tensor token_advantages(const at::Tensor& a, const at::Tensor& like) {

@@ -65,7 +65,8 @@ struct GrpoLossOutput {
     GrpoLossMetrics metrics;
 };
 
-// Throws ConfigError on bad options or shapes (naming the tensor, expected and actual shape).
+// Throws ConfigError on bad options, ModelError on bad shapes (naming the tensor, the expected
+// and the actual shape).
 // Metrics are read back with .item() (one device sync per call).
 GrpoLossOutput grpo_loss(const GrpoLossInputs& inputs, const GrpoLossOptions& options = {});
 

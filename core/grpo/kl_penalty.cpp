@@ -29,7 +29,7 @@ std::string to_string(KlEstimator estimator) {
 
 at::Tensor kl_penalty(const at::Tensor& logp, const at::Tensor& ref_logp, KlEstimator estimator) {
     if (!logp.defined() || !ref_logp.defined() || logp.sizes() != ref_logp.sizes())
-        throw ConfigError(
+        throw ModelError(
             "kl_penalty: logp and ref_logp must be defined (N, T) tensors of the "
             "same shape");
     at::Tensor diff = logp - ref_logp;  // (N, T) log pi / pi_ref

@@ -21,7 +21,7 @@ std::string to_string(KlEstimator estimator);
 
 // logp, ref_logp: (N, T) log-probs of the sampled tokens. Returns (N, T); differentiable in
 // logp. k3 clamps its exponent (ref - logp) to [-20, 20] before exp so the value and the
-// gradient stay finite. Throws ConfigError on mismatched shapes.
+// gradient stay finite. Throws ModelError on mismatched shapes.
 at::Tensor kl_penalty(const at::Tensor& logp, const at::Tensor& ref_logp, KlEstimator estimator);
 
 }  // namespace mmupt

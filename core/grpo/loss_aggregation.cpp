@@ -36,7 +36,7 @@ at::Tensor masked_mean(const at::Tensor& x, const at::Tensor& mask) {
 at::Tensor aggregate_loss(const at::Tensor& loss, const at::Tensor& mask, LossAggregation mode,
                           double norm_length) {
     if (!loss.defined() || !mask.defined() || loss.dim() != 2 || loss.sizes() != mask.sizes())
-        throw ConfigError("aggregate_loss: loss and mask must be (N, T) tensors of the same shape");
+        throw ModelError("aggregate_loss: loss and mask must be (N, T) tensors of the same shape");
     if (mode == LossAggregation::kTokenMean) return masked_mean(loss, mask);
 
     at::Tensor m = mask.to(loss.scalar_type());  // (N, T)

@@ -26,7 +26,7 @@ std::string to_string(LossAggregation mode);
 
 // loss: (N, T); mask: (N, T) of 0/1 (any dtype). The seq-mean modes average over responses
 // that have at least one unmasked token. norm_length: L for kSeqMeanTokenSumNorm; <= 0 means T.
-// Throws ConfigError on mismatched shapes.
+// Throws ModelError on mismatched shapes.
 at::Tensor aggregate_loss(const at::Tensor& loss, const at::Tensor& mask, LossAggregation mode,
                           double norm_length = 0.0);
 

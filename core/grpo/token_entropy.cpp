@@ -9,7 +9,7 @@ namespace mmupt {
 
 at::Tensor token_entropy(const at::Tensor& logits) {
     if (!logits.defined() || logits.dim() != 3 || !logits.is_floating_point())
-        throw ConfigError("token_entropy: logits must be a (N, T, V) floating tensor");
+        throw ModelError("token_entropy: logits must be a (N, T, V) floating tensor");
     at::Tensor z = logits;  // (N, T, V)
     if (z.scalar_type() == at::kHalf || z.scalar_type() == at::kBFloat16) z = z.to(at::kFloat);
     at::Tensor lse = at::logsumexp(z, /*dim=*/{-1}, /*keepdim=*/false);  // (N, T)

@@ -7,7 +7,7 @@
 namespace mmupt {
 
 // logits: (N, T, V) (any floating dtype; half types are computed in float32). Returns (N, T)
-// entropies in nats, H = logsumexp(z) - sum softmax(z) * z. Differentiable. Throws ConfigError
+// entropies in nats, H = logsumexp(z) - sum softmax(z) * z. Differentiable. Throws ModelError
 // when logits is not 3-D floating.
 at::Tensor token_entropy(const at::Tensor& logits);
 

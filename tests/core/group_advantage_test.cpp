@@ -90,15 +90,15 @@ TEST(GroupAdvantage, OptionalFilters) {
     EXPECT_EQ(at_(b.advantages, 0), 0.0);
     EXPECT_TRUE(flag(b.keep, 4));
     EXPECT_GT(at_(b.advantages, 4), 0.0);
-    EXPECT_THROW(compute_group_advantages(r, g, agree), ConfigError);  // no agreement given
+    EXPECT_THROW(compute_group_advantages(r, g, agree), ModelError);  // no agreement given
 }
 
 TEST(GroupAdvantage, KeepsDtypeAndRejectsBadInputs) {
     at::Tensor r = at::tensor(std::vector<float>{1, 0}, at::kFloat);
     EXPECT_EQ(compute_group_advantages(r, ids({0, 0})).advantages.scalar_type(), at::kFloat);
-    EXPECT_THROW(compute_group_advantages(r, ids({0})), ConfigError);
-    EXPECT_THROW(compute_group_advantages(r, doubles({0, 0})), ConfigError);
-    EXPECT_THROW(compute_group_advantages(doubles({1, std::nan("")}), ids({0, 0})), ConfigError);
+    EXPECT_THROW(compute_group_advantages(r, ids({0})), ModelError);
+    EXPECT_THROW(compute_group_advantages(r, doubles({0, 0})), ModelError);
+    EXPECT_THROW(compute_group_advantages(doubles({1, std::nan("")}), ids({0, 0})), ModelError);
     AdvantageOptions o;
     o.eps = 0.0;
     EXPECT_THROW(compute_group_advantages(r, ids({0, 0}), o), ConfigError);

@@ -117,7 +117,7 @@ TEST(GrpoLoss, AggregationModes) {
         EXPECT_EQ(val(aggregate_loss(loss, nothing, mode)), 0.0) << to_string(mode);
     EXPECT_EQ(parse_loss_aggregation("seq-mean-token-mean"), LA::kSeqMeanTokenMean);
     EXPECT_THROW(parse_loss_aggregation("token-sum"), ConfigError);
-    EXPECT_THROW(aggregate_loss(loss, mask.view({9}), LA::kTokenMean), ConfigError);
+    EXPECT_THROW(aggregate_loss(loss, mask.view({9}), LA::kTokenMean), ModelError);
 }
 
 TEST(GrpoLoss, TokenEntropy) {
@@ -130,7 +130,7 @@ TEST(GrpoLoss, TokenEntropy) {
     at::Tensor p = at::softmax(z, -1);
     EXPECT_TRUE(at::allclose(token_entropy(z), -(p * at::log(p)).sum(-1), 0, 1e-12));
     EXPECT_EQ(token_entropy(z.to(at::kBFloat16)).scalar_type(), at::kFloat);
-    EXPECT_THROW(token_entropy(at::zeros({3, 4})), ConfigError);
+    EXPECT_THROW(token_entropy(at::zeros({3, 4})), ModelError);
 }
 
 TEST(GrpoLoss, TotalIsPgPlusCoefTimesKlAndEntropyIsReported) {
@@ -158,14 +158,21 @@ TEST(GrpoLoss, TotalIsPgPlusCoefTimesKlAndEntropyIsReported) {
 TEST(GrpoLoss, RejectsBadShapesAndOptions) {
     GrpoLossInputs in = clip_case_inputs();
     GrpoLossOptions o;  // kl_coef > 0 needs ref_log_probs
-    EXPECT_THROW(grpo_loss(in, o), ConfigError);
+    EXPECT_THROW(grpo_loss(in, o), ModelError);
     o.kl_coef = 0.0;
     GrpoLossInputs bad = in;
     bad.advantages = at::zeros({6}, at::kDouble);
-    EXPECT_THROW(grpo_loss(bad, o), ConfigError);
+    EXPECT_THROW(grpo_loss(bad, o), ModelError);
     bad = in;
     bad.response_mask = at::ones({7, 2}, at::kDouble);
-    EXPECT_THROW(grpo_loss(bad, o), ConfigError);
+    EXPECT_THROW(grpo_loss(bad, o), ModelError);
+    try {
+        grpo_loss(bad, o);
+    } catch (const ModelError& e) {  // names the tensor, the expected and the actual shape
+        EXPECT_NE(std::string(e.what()).find("response_mask must be (N, T) = [7, 1], got [7, 2]"),
+                  std::string::npos)
+            << e.what();
+    }
     GrpoLossOptions clip = o;
     clip.clip_ratio_low = 1.0;
     EXPECT_THROW(grpo_loss(in, clip), ConfigError);

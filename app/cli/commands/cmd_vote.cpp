@@ -37,23 +37,28 @@ std::string dump(const Json& j) {
 
 std::string sanitize(const std::string& s) { return json::parse(dump(json(s))).get<std::string>(); }
 
-std::string type_name(const json& j) { return j.type_name(); }
+// "a number", "an array", "null"... for messages.
+std::string type_name(const json& j) {
+    const std::string t = j.type_name();
+    if (j.is_null()) return t;
+    return (t[0] == 'a' || t[0] == 'o' ? "an " : "a ") + t;
+}
 
 // Validates one parsed line and returns its responses; throws DataError with a precise message.
 std::vector<std::string> read_responses(const json& j, size_t max_bytes) {
     if (!j.is_object())
-        throw DataError("expected a JSON object like {\"responses\": [\"...\"]}, got a " +
+        throw DataError("expected a JSON object like {\"responses\": [\"...\"]}, got " +
                         type_name(j));
     auto it = j.find("responses");
     if (it == j.end()) throw DataError("missing field \"responses\" (a list of strings)");
     if (!it->is_array())
-        throw DataError("\"responses\" must be a list of strings, got a " + type_name(*it));
+        throw DataError("\"responses\" must be a list of strings, got " + type_name(*it));
     if (it->empty()) throw DataError("\"responses\" is empty: nothing to vote on");
     std::vector<std::string> out;
     for (size_t i = 0; i < it->size(); ++i) {
         const json& r = (*it)[i];
         if (!r.is_string())
-            throw DataError("responses[" + std::to_string(i) + "] must be a string, got a " +
+            throw DataError("responses[" + std::to_string(i) + "] must be a string, got " +
                             type_name(r));
         const auto& s = r.get_ref<const std::string&>();
         if (s.size() > max_bytes)
@@ -65,6 +70,12 @@ std::vector<std::string> read_responses(const json& j, size_t max_bytes) {
     return out;
 }
 
+// One output line: group_id (the input line number), answers (null = none extracted),
+// clusters [{answer, members}] in order of first appearance (under --policy reference a
+// missing answer forms the "None" cluster), majority_index (first member of the majority
+// cluster; null when nobody answered or below --tau), majority_ratio (largest cluster / all
+// responses), below_threshold, rewards (one per trained response), abstained, num_clusters,
+// vote_entropy / vote_entropy_with_abstain (nats; see core/reward/majority_vote.h).
 nlohmann::ordered_json vote_line(const std::string& line, int64_t line_no,
                                  const VoteCliOptions& o) {
     if (line.size() > kMaxLineBytes)
@@ -80,8 +91,7 @@ nlohmann::ordered_json vote_line(const std::string& line, int64_t line_no,
     ExtractOptions extract;
     extract.question = o.question;
     if (auto q = j.find("question"); q != j.end() && !q->is_null()) {
-        if (!q->is_string())
-            throw DataError("\"question\" must be a string, got a " + type_name(*q));
+        if (!q->is_string()) throw DataError("\"question\" must be a string, got " + type_name(*q));
         extract.question = q->get<std::string>();
     }
     std::vector<std::optional<std::string>> answers;

@@ -98,19 +98,26 @@ TEST(VoteCli, BadLinesGiveErrorLinesAndExitOne) {
         {R"([1, 2])", "expected a JSON object"},
         {R"({"responses": ["a"], "question": 3})", "\"question\" must be a string"},
     };
-    for (const auto& [line, expected] : bad) {
-        VoteRun r = vote("", good + "\n" + line + "\n" + good + "\n");
-        EXPECT_EQ(r.exit_code, 1) << line;
-        ASSERT_EQ(r.lines.size(), 3u) << line;
-        EXPECT_FALSE(r.lines[0].contains("error"));
-        EXPECT_FALSE(r.lines[2].contains("error"));  // later lines still run
-        ASSERT_TRUE(r.lines[1].contains("error")) << line;
-        EXPECT_EQ(r.lines[1]["line"], 2);
-        const std::string msg = r.lines[1]["error"];
-        EXPECT_EQ(msg.rfind("line 2: ", 0), 0u) << msg;
-        EXPECT_NE(msg.find(expected), std::string::npos) << msg;
-        EXPECT_NE(r.err.find("line 2:"), std::string::npos) << r.err;
+    // One run: good, bad_1, good, bad_2, ..., good. Every bad line is reported by its number
+    // and the good lines around it still run.
+    std::string input = good + "\n";
+    for (const auto& entry : bad) input += entry.first + "\n" + good + "\n";
+    VoteRun r = vote("", input);
+    EXPECT_EQ(r.exit_code, 1);
+    ASSERT_EQ(r.lines.size(), 2 * bad.size() + 1);
+    for (size_t k = 0; k < r.lines.size(); k += 2) EXPECT_FALSE(r.lines[k].contains("error")) << k;
+    for (size_t i = 0; i < bad.size(); ++i) {
+        const json& out = r.lines[2 * i + 1];
+        const int line_no = static_cast<int>(2 * i + 2);
+        ASSERT_TRUE(out.contains("error")) << bad[i].first;
+        EXPECT_EQ(out["line"], line_no);
+        const std::string msg = out["error"];
+        const std::string prefix = "line " + std::to_string(line_no) + ": ";
+        EXPECT_EQ(msg.rfind(prefix, 0), 0u) << msg;
+        EXPECT_NE(msg.find(bad[i].second), std::string::npos) << msg;
+        EXPECT_NE(r.err.find("mmupt vote: " + prefix), std::string::npos) << r.err;
     }
+    EXPECT_NE(r.err.find("8 of 17 lines had errors"), std::string::npos) << r.err;
 }
 
 TEST(VoteCli, HugeResponsesAreRejectedUnlessAllowed) {

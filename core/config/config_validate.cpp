@@ -115,8 +115,9 @@ std::string suggest_key(const std::string& key) {
         auto dot = k.rfind('.');
         return dot == std::string::npos ? k : k.substr(dot + 1);
     };
-    // A whole-key typo ("rollout.temprature") or the right name in the wrong or no section
-    // ("lr", "trainer.lr"); each accepted only when close relative to its length.
+    // A whole-key typo ("rollout.temprature"), the right name in the wrong or no section
+    // ("lr", "trainer.lr"), or a truncated name ("mini_batch"); typos only when close relative
+    // to the length.
     const std::string key_tail = tail(key);
     std::string best;
     std::size_t best_score = SIZE_MAX;
@@ -127,6 +128,10 @@ std::string suggest_key(const std::string& key) {
         if (full <= std::max<std::size_t>(2, key.size() / 4)) score = full;
         if (name <= std::max<std::size_t>(1, key_tail.size() / 4))
             score = std::min(score, name + 2);
+        const std::string t = tail(f.info.key);
+        if (key_tail.size() >= 3 && t.size() > key_tail.size() &&
+            t.compare(0, key_tail.size(), key_tail) == 0)  // "mini_batch" -> "mini_batch_size"
+            score = std::min(score, f.info.key.rfind(key, 0) == 0 ? std::size_t{1} : 3);
         if (score < best_score) best_score = score, best = f.info.key;
     }
     return best;

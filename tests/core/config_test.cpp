@@ -164,6 +164,9 @@ TEST(Config, SetFieldParsesByType) {
     EXPECT_NE(config_error([&] { apply_override(c, "rollout.n"); }).find("key=value"),
               std::string::npos);
     EXPECT_EQ(suggest_key("completely.unrelated.thing"), "");
+    EXPECT_EQ(suggest_key("trainer.mini_batch"), "trainer.mini_batch_size");
+    EXPECT_EQ(suggest_key("temperature"), "rollout.temperature");
+    EXPECT_EQ(suggest_key("trainr.seed"), "trainer.seed");
 }
 
 TEST(Config, YamlLayersNestedAndDotted) {

@@ -142,7 +142,7 @@ std::string to_yaml(const RunConfig& config, bool comments) {
             e << YAML::Flow << YAML::BeginSeq;
             for (double x : *d) e << config_detail::format_real(x);
             e << YAML::EndSeq;
-        } else if (std::holds_alternative<std::string>(v)) {
+        } else if (f.info.type == FieldType::string) {  // quoted: "", "~", "a: b" stay strings
             e << YAML::DoubleQuoted << std::get<std::string>(v);
         } else {
             e << config_detail::format_value(v);

@@ -1,0 +1,285 @@
+// Answer location in free text (see answer_locator.h). One pass finds the math segments, one the
+// numbers; both are linear. Broken inline segments (a `$` or `\(` that only closes on a later
+// line) are remembered so that numbers inside them are not read either: "Answer $ \n 9 \n $"
+// holds no answer, as in Math-Verify.
+#include "core/grading/answer_locator.h"
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+
+#include "core/answer/answer_format.h"
+
+namespace mmupt {
+namespace {
+
+struct Span {
+    size_t begin = 0, end = 0;  // whole segment, delimiters included
+    std::string content;
+};
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+std::string trim(const std::string& s) {
+    size_t a = s.find_first_not_of(" \t\r\n");
+    if (a == std::string::npos) return "";
+    size_t b = s.find_last_not_of(" \t\r\n");
+    return s.substr(a, b - a + 1);
+}
+
+struct Segments {
+    std::vector<Span> math;    // well-formed segments
+    std::vector<Span> broken;  // inline segments spanning lines, or never closed
+};
+
+Segments find_segments(const std::string& t) {
+    Segments out;
+    size_t i = 0;
+    auto add = [&](size_t begin, size_t open_len, size_t close_pos, size_t close_len, bool inline_) {
+        std::string content = t.substr(begin + open_len, close_pos - begin - open_len);
+        Span span{begin, close_pos + close_len, content};
+        bool spans_lines = content.find('\n') != std::string::npos;
+        (inline_ && spans_lines ? out.broken : out.math).push_back(span);
+    };
+    while (i < t.size()) {
+        char c = t[i];
+        if (c == '\\' && i + 1 < t.size() && (t[i + 1] == '(' || t[i + 1] == '[')) {
+            const char* close = t[i + 1] == '(' ? "\\)" : "\\]";
+            size_t k = t.find(close, i + 2);
+            if (k == std::string::npos) {
+                out.broken.push_back({i, t.size(), ""});
+                break;
+            }
+            add(i, 2, k, 2, t[i + 1] == '(');
+            i = k + 2;
+        } else if (c == '\\') {
+            i += 2;  // \$ and other escapes
+        } else if (c == '$' && i + 1 < t.size() && t[i + 1] == '$') {
+            size_t k = t.find("$$", i + 2);
+            if (k == std::string::npos) {
+                out.broken.push_back({i, t.size(), ""});
+                break;
+            }
+            add(i, 2, k, 2, false);
+            i = k + 2;
+        } else if (c == '$' && !(i > 0 && is_digit(t[i - 1]))) {
+            size_t k = i + 1;
+            while (k < t.size() && !(t[k] == '$' && t[k - 1] != '\\')) ++k;
+            if (k >= t.size()) {
+                out.broken.push_back({i, t.size(), ""});
+                break;
+            }
+            add(i, 1, k, 1, true);
+            i = k + 1;
+        } else {
+            ++i;
+        }
+    }
+    return out;
+}
+
+bool inside(const std::vector<Span>& spans, size_t pos) {
+    for (const Span& s : spans)
+        if (pos >= s.begin && pos < s.end) return true;
+    return false;
+}
+
+// A number in prose: sign, thousands groups, decimals, "a/b", "\frac{a}{b}", and a percent sign.
+struct NumberHit {
+    size_t begin, end;
+    std::string text;
+};
+
+std::vector<NumberHit> find_numbers(const std::string& t, const Segments& seg) {
+    std::vector<NumberHit> hits;
+    size_t i = 0;
+    while (i < t.size()) {
+        if (t.compare(i, 6, "\\frac{") == 0) {  // a plain numeric fraction in prose
+            size_t e = i + 6;
+            while (e < t.size() && (is_digit(t[e]) || t[e] == '}' || t[e] == '{') &&
+                   e < i + 40)
+                ++e;
+            std::string frac = t.substr(i, e - i);
+            if (frac.find("}{") != std::string::npos && frac.back() == '}' && !inside(seg.math, i))
+                hits.push_back({i, e, frac});
+            i = e;
+            continue;
+        }
+        if (!is_digit(t[i]) && !(t[i] == '.' && i + 1 < t.size() && is_digit(t[i + 1]))) {
+            ++i;
+            continue;
+        }
+        size_t start = i;
+        char before = start > 0 ? t[start - 1] : ' ';
+        bool glued = is_alpha(before) || before == '_' || before == '^' || before == '\\' ||
+                     before == '{';
+        if (before == '-' && (start < 2 || !is_alpha(t[start - 2]))) --start;
+        size_t e = i;
+        while (e < t.size()) {
+            if (is_digit(t[e])) {
+                ++e;
+            } else if ((t[e] == '.' || t[e] == ',') && e + 1 < t.size() && is_digit(t[e + 1])) {
+                ++e;
+            } else if (t[e] == '/' && e + 1 < t.size() && is_digit(t[e + 1])) {
+                ++e;
+            } else {
+                break;
+            }
+        }
+        size_t stop = e;
+        size_t p = e;
+        while (p < t.size() && t[p] == ' ') ++p;
+        if (p < t.size() && t[p] == '%') stop = p + 1;
+        if (!glued && !inside(seg.math, i) && !inside(seg.broken, i))
+            hits.push_back({start, stop, t.substr(start, stop - start)});
+        i = e;
+    }
+    return hits;
+}
+
+// Text between two candidates that still joins them into one answer ("1, 2 and 3").
+bool short_connector(const std::string& gap, int max_words) {
+    std::string g;
+    for (size_t i = 0; i < gap.size(); ++i) {  // drop \text, \quad, $ and \( \) wrappers
+        if (gap[i] == '\\') {
+            size_t k = i + 1;
+            while (k < gap.size() && is_alpha(gap[k])) ++k;
+            i = (k == i + 1) ? i + 1 : k - 1;
+            g += ' ';
+            continue;
+        }
+        char c = gap[i];
+        g += (c == '$' || c == '{' || c == '}' || c == ',' || c == ';' || c == '.') ? ' ' : c;
+    }
+    int words = 0;
+    bool in_word = false;
+    for (char c : g) {
+        bool w = !std::isspace(static_cast<unsigned char>(c));
+        if (w && !in_word) ++words;
+        in_word = w;
+    }
+    return words <= max_words && g.size() <= 60;
+}
+
+std::string percent_suffix(const std::string& t, size_t end) {
+    size_t p = end;
+    while (p < t.size() && t[p] == ' ') ++p;
+    if (t.compare(p, 1, "%") == 0 || t.compare(p, 2, "\\%") == 0) return "%";
+    for (const char* w : {"percent", "pct"})
+        if (t.compare(p, std::string(w).size(), w) == 0) return "%";
+    return "";
+}
+
+std::string lower(const std::string& s) {
+    std::string o = s;
+    for (char& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return o;
+}
+
+struct Candidate {
+    size_t begin, end;
+    std::string text;
+};
+
+// The first math segment or number starting in [from, from + window).
+std::optional<Candidate> first_after(const std::vector<Candidate>& all, size_t from,
+                                     size_t window) {
+    for (const Candidate& c : all)
+        if (c.begin >= from && c.begin < from + window) return c;
+    return std::nullopt;
+}
+
+}  // namespace
+
+bool looks_like_prose(const std::string& t) {
+    int words = 0, non_ascii = 0;
+    for (size_t i = 0; i < t.size();) {
+        if (static_cast<unsigned char>(t[i]) >= 0x80) {
+            ++non_ascii;
+            ++i;
+            continue;
+        }
+        if (!is_alpha(t[i])) {
+            ++i;
+            continue;
+        }
+        size_t k = i;
+        while (k < t.size() && is_alpha(t[k])) ++k;
+        bool command = i > 0 && t[i - 1] == '\\';
+        if (!command && k - i >= 2) ++words;
+        i = k;
+    }
+    return words >= 3 || non_ascii > 6;
+}
+
+LocatedAnswer locate_answer(const std::string& text) {
+    LocatedAnswer out;
+    // 1. Boxes: the last one, joined with earlier ones separated by a short connector.
+    std::vector<BoxSpan> boxes = find_boxes(text);
+    if (!boxes.empty()) {
+        size_t k = boxes.size() - 1;
+        while (k > 0 && short_connector(text.substr(boxes[k - 1].end,
+                                                    boxes[k].begin - boxes[k - 1].end),
+                                        4))
+            --k;
+        for (size_t j = k; j < boxes.size(); ++j) out.parts.push_back(boxes[j].content);
+        size_t after = boxes.back().end;
+        if (after < text.size() && text[after] == '$') ++after;
+        std::string pct = percent_suffix(text, after);
+        if (!pct.empty()) out.parts.back() += pct;
+        out.prose = looks_like_prose(text);
+        return out;
+    }
+    Segments seg = find_segments(text);
+    std::vector<Candidate> cands;
+    for (const Span& s : seg.math) cands.push_back({s.begin, s.end, s.content + percent_suffix(text, s.end)});
+    for (const NumberHit& n : find_numbers(text, seg)) cands.push_back({n.begin, n.end, n.text});
+    std::sort(cands.begin(), cands.end(),
+              [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
+    bool prose = looks_like_prose(text);
+    out.prose = prose;
+    if (!prose && seg.math.empty() && seg.broken.empty()) {  // a bare answer: take it whole
+        std::string whole = trim(text);
+        if (!whole.empty()) out.parts.push_back(whole);
+        return out;
+    }
+    if (cands.empty()) return out;
+    // 2. Anchors: "final answer ... is X", "final answer: X", "answer is X", "answer: X".
+    std::string low = lower(text);
+    for (const char* anchor : {"final answer", "answer"}) {
+        size_t p = low.rfind(anchor);
+        if (p == std::string::npos) continue;
+        size_t after = p + std::string(anchor).size();
+        size_t is = low.find(" is", after);
+        if (is != std::string::npos && is < after + 100) {
+            if (auto c = first_after(cands, is + 3, 50)) {
+                out.parts.push_back(c->text);
+                return out;
+            }
+        }
+        size_t colon = low.find_first_not_of(' ', after);
+        if (colon != std::string::npos && low[colon] == ':') {
+            if (auto c = first_after(cands, colon + 1, 60)) {
+                out.parts.push_back(c->text);
+                return out;
+            }
+        }
+    }
+    // 3. The last candidate, joined with earlier ones separated by "and" / "or" / ",".
+    size_t k = cands.size() - 1;
+    while (k > 0 && cands[k - 1].end <= cands[k].begin) {
+        std::string gap = trim(text.substr(cands[k - 1].end, cands[k].begin - cands[k - 1].end));
+        bool joins = gap.empty() || gap == "," || gap == "and" || gap == "or" || gap == ", and" ||
+                     gap == ", or" || gap == ",and" || gap == ",or";
+        // Only math segments join: "1, 2, 3, 4, 5, 6" in prose is not one answer.
+        bool both_math = text[cands[k].begin] == '$' || text[cands[k].begin] == '\\';
+        both_math = both_math && (text[cands[k - 1].begin] == '$' || text[cands[k - 1].begin] == '\\');
+        if (!joins || !both_math) break;
+        --k;
+    }
+    for (size_t j = k; j < cands.size(); ++j) out.parts.push_back(cands[j].text);
+    return out;
+}
+
+}  // namespace mmupt

@@ -40,7 +40,11 @@ Segments find_segments(const std::string& t) {
         std::string content = t.substr(begin + open_len, close_pos - begin - open_len);
         Span span{begin, close_pos + close_len, content};
         bool spans_lines = content.find('\n') != std::string::npos;
-        (inline_ && spans_lines ? out.broken : out.math).push_back(span);
+        if (inline_ && spans_lines) {
+            out.broken.push_back(span);
+        } else if (!(inline_ && looks_like_prose(content) && content.find('\\') == std::string::npos)) {
+            out.math.push_back(span);  // "$? just about 1$" is prose between currency signs
+        }
     };
     while (i < t.size()) {
         char c = t[i];
@@ -66,9 +70,9 @@ Segments find_segments(const std::string& t) {
         } else if (c == '$' && !(i > 0 && is_digit(t[i - 1]))) {
             size_t k = i + 1;
             while (k < t.size() && !(t[k] == '$' && t[k - 1] != '\\')) ++k;
-            if (k >= t.size()) {
-                out.broken.push_back({i, t.size(), ""});
-                break;
+            if (k >= t.size()) {  // never closes: a currency sign ("$1,000.99"), not maths
+                ++i;
+                continue;
             }
             add(i, 1, k, 1, true);
             i = k + 1;
@@ -210,7 +214,7 @@ bool looks_like_prose(const std::string& t) {
         if (!command && k - i >= 2) ++words;
         i = k;
     }
-    return words >= 3 || non_ascii > 6;
+    return words >= 2 || non_ascii >= 6;
 }
 
 LocatedAnswer locate_answer(const std::string& text) {
@@ -244,7 +248,10 @@ LocatedAnswer locate_answer(const std::string& text) {
         if (!whole.empty()) out.parts.push_back(whole);
         return out;
     }
-    if (cands.empty()) return out;
+    if (cands.empty()) {  // prose without any number or maths: the text is the answer
+        if (seg.broken.empty() && !trim(text).empty()) out.parts.push_back(trim(text));
+        return out;
+    }
     // 2. Anchors: "final answer ... is X", "final answer: X", "answer is X", "answer: X".
     std::string low = lower(text);
     for (const char* anchor : {"final answer", "answer"}) {

@@ -198,10 +198,17 @@ Answer parse_clean(const std::string& raw, bool percent, int depth) {
     if (canonical_number(s)) return scalar(s, percent);  // "7,425,000" is one number
     Answer out;
     if (parse_matrix(s, depth, out)) return out;
+    if (wrapped(s) && s[0] != '{' && parse_matrix(trim(s.substr(1, s.size() - 2)), depth, out))
+        return out;  // "[\begin{array}...\end{array}]", "(\begin{pmatrix}...\end{pmatrix})"
     auto groups = split_top(s, ";", {});
     if (groups.size() > 1) return list_of(groups, Answer::Kind::List, percent, depth);
     auto items = split_top(s, ",", {});
-    if (items.size() > 1) return list_of(items, Answer::Kind::List, percent, depth);
+    if (items.size() > 1) {
+        Answer list = list_of(items, Answer::Kind::List, percent, depth);
+        // "1,22" may also be a decimal comma: keep the text for a scalar comparison.
+        if (items.size() == 2 && s.find(' ') == std::string::npos) list.text = s;
+        return list;
+    }
     auto unions = split_top(s, "", {"cup"});
     if (unions.size() > 1) return list_of(unions, Answer::Kind::Union, percent, depth);
     if (parse_relation(s, percent, depth, out)) return out;

@@ -220,8 +220,10 @@ std::string drop_words(const std::string& s, bool& percent) {
         std::string word = s.substr(i, k - i);
         std::string lower = word;
         for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        bool spaced_before = i == 0 || s[i - 1] == ' ' || s[i - 1] == ',';
-        bool spaced_after = k >= s.size() || s[k] == ' ';
+        // "(1,2)or(3,4)": a connector glued between brackets also separates.
+        bool spaced_before = i == 0 || s[i - 1] == ' ' || s[i - 1] == ',' || s[i - 1] == ')' ||
+                             s[i - 1] == ']';
+        bool spaced_after = k >= s.size() || s[k] == ' ' || s[k] == '(' || s[k] == '[';
         if ((word == "and" || word == "or") && spaced_before && spaced_after && i > 0) {
             while (!out.empty() && (out.back() == ' ' || out.back() == ',')) out.pop_back();
             out += ", ";

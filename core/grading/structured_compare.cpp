@@ -89,6 +89,11 @@ bool equiv(const Answer& a, const Answer& b, const GradeOptions& o, int depth) {
     if (depth > kMaxDepth) return false;
     if (a.kind == Kind::Scalar && b.kind == Kind::Scalar)
         return compare_scalars(a.text, a.percent, b.text, b.percent, o) == Verdict::Equal;
+    // A two-item list written "1,22" against a number: maybe a decimal comma.
+    if (a.kind == Kind::List && b.kind == Kind::Scalar && !a.text.empty())
+        return compare_scalars(a.text, a.percent, b.text, b.percent, o) == Verdict::Equal;
+    if (b.kind == Kind::List && a.kind == Kind::Scalar && !b.text.empty())
+        return compare_scalars(a.text, a.percent, b.text, b.percent, o) == Verdict::Equal;
     if (a.kind == Kind::Relation && b.kind == Kind::Relation && relations_equal(a, b, o, depth))
         return true;
     if (const Answer* v = labelled_value(a); v && b.kind != Kind::Relation)

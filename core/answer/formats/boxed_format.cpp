@@ -34,6 +34,8 @@ Scan scan_boxes(const std::string& text) {
             ++i;
             continue;
         }
+        // "\\boxed" (a doubly escaped backslash, as in JSON-dumped text) is a box too.
+        if (i + 1 < text.size() && text[i + 1] == '\\' && box_command_at(text, i + 1)) ++i;
         size_t n = box_command_at(text, i);
         if (n == 0) {
             i += 2;  // skip "\x" so that "\{" is never read as a brace

@@ -254,7 +254,7 @@ LocatedAnswer locate_answer(const std::string& text) {
     }
     // 2. Anchors: "final answer ... is X", "final answer: X", "answer is X", "answer: X".
     std::string low = lower(text);
-    for (const char* anchor : {"final answer", "answer"}) {
+    for (const char* anchor : {"final answer", "answer", "réponse", "respuesta", "antwort"}) {
         size_t p = low.rfind(anchor);
         if (p == std::string::npos) continue;
         size_t after = p + std::string(anchor).size();

@@ -187,7 +187,9 @@ bool parse_relation(const std::string& s, bool percent, int depth, Answer& out) 
     out = Answer{};
     out.kind = Answer::Kind::Relation;
     out.text = parts[1].op;
-    out.items = {parse_clean(trim(parts[0].text), percent, depth + 1),
+    // A naming left side ("(p,q)", "f(x)") stays a plain label, not a tuple or product.
+    std::string lhs = trim(parts[0].text);
+    out.items = {is_label(lhs) ? scalar(lhs, false) : parse_clean(lhs, percent, depth + 1),
                  parse_clean(trim(parts[1].text), percent, depth + 1)};
     return true;
 }

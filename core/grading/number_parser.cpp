@@ -25,7 +25,9 @@ bool read_integer(const std::string& s, size_t& i, std::string& digits) {
     size_t head = i - start;
     if (head == 0) return false;
     digits = s.substr(start, head);
-    if (head > 3 || i >= s.size() || (s[i] != ',' && s[i] != ' ')) return true;
+    // A leading 0 never starts a thousands group: "0,111" is a decimal comma or a list.
+    if (head > 3 || digits[0] == '0' || i >= s.size() || (s[i] != ',' && s[i] != ' '))
+        return true;
     char sep = s[i];
     size_t k = i;
     std::string grouped = digits;

@@ -74,7 +74,8 @@ std::vector<ChoiceOption> parse_choice_options(const std::string& question) {
     for (size_t k = 0; k < chain.size(); ++k) {
         size_t stop = k + 1 < chain.size() ? chain[k + 1].begin : question.find('\n', chain[k].end);
         if (stop == std::string::npos) stop = question.size();
-        options.push_back({chain[k].letter, trim(question.substr(chain[k].end, stop - chain[k].end))});
+        options.push_back(
+            {chain[k].letter, trim(question.substr(chain[k].end, stop - chain[k].end))});
     }
     return options;
 }
@@ -112,7 +113,8 @@ std::optional<char> find_choice_letter(const std::string& text, char first, char
     auto standalone = [&](size_t i) {
         char c = text[i];
         if (c < first || c > last) return false;
-        if (i > 0 && (alnum(text[i - 1]) || text[i - 1] == '\\' || text[i - 1] == '\'')) return false;
+        if (i > 0 && (alnum(text[i - 1]) || text[i - 1] == '\\' || text[i - 1] == '\''))
+            return false;
         return i + 1 >= text.size() || !alnum(text[i + 1]);
     };
     // 1. After the last "answer" word (a few languages), the first standalone letter nearby.

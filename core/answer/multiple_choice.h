@@ -24,7 +24,6 @@ std::optional<char> map_to_choice(const std::string& answer,
 // The letter chosen in free text ("I think the answer is C", "B. because ...", "(D) Alina"):
 // first a standalone capital letter after an "answer" word, else one opening the text, else the
 // last standalone one. Only letters in [first, last] count.
-std::optional<char> find_choice_letter(const std::string& text, char first = 'A',
-                                       char last = 'E');
+std::optional<char> find_choice_letter(const std::string& text, char first = 'A', char last = 'E');
 
 }  // namespace mmupt

@@ -36,13 +36,15 @@ struct Segments {
 Segments find_segments(const std::string& t) {
     Segments out;
     size_t i = 0;
-    auto add = [&](size_t begin, size_t open_len, size_t close_pos, size_t close_len, bool inline_) {
+    auto add = [&](size_t begin, size_t open_len, size_t close_pos, size_t close_len,
+                   bool inline_) {
         std::string content = t.substr(begin + open_len, close_pos - begin - open_len);
         Span span{begin, close_pos + close_len, content};
         bool spans_lines = content.find('\n') != std::string::npos;
         if (inline_ && spans_lines) {
             out.broken.push_back(span);
-        } else if (!(inline_ && looks_like_prose(content) && content.find('\\') == std::string::npos)) {
+        } else if (!(inline_ && looks_like_prose(content) &&
+                     content.find('\\') == std::string::npos)) {
             out.math.push_back(span);  // "$? just about 1$" is prose between currency signs
         }
     };
@@ -101,8 +103,7 @@ std::vector<NumberHit> find_numbers(const std::string& t, const Segments& seg) {
     while (i < t.size()) {
         if (t.compare(i, 6, "\\frac{") == 0) {  // a plain numeric fraction in prose
             size_t e = i + 6;
-            while (e < t.size() && (is_digit(t[e]) || t[e] == '}' || t[e] == '{') &&
-                   e < i + 40)
+            while (e < t.size() && (is_digit(t[e]) || t[e] == '}' || t[e] == '{') && e < i + 40)
                 ++e;
             std::string frac = t.substr(i, e - i);
             if (frac.find("}{") != std::string::npos && frac.back() == '}' && !inside(seg.math, i))
@@ -116,8 +117,8 @@ std::vector<NumberHit> find_numbers(const std::string& t, const Segments& seg) {
         }
         size_t start = i;
         char before = start > 0 ? t[start - 1] : ' ';
-        bool glued = is_alpha(before) || before == '_' || before == '^' || before == '\\' ||
-                     before == '{';
+        bool glued =
+            is_alpha(before) || before == '_' || before == '^' || before == '\\' || before == '{';
         if (before == '-' && (start < 2 || !is_alpha(t[start - 2]))) --start;
         size_t e = i;
         while (e < t.size()) {
@@ -223,9 +224,8 @@ LocatedAnswer locate_answer(const std::string& text) {
     std::vector<BoxSpan> boxes = find_boxes(text);
     if (!boxes.empty()) {
         size_t k = boxes.size() - 1;
-        while (k > 0 && short_connector(text.substr(boxes[k - 1].end,
-                                                    boxes[k].begin - boxes[k - 1].end),
-                                        4))
+        while (k > 0 &&
+               short_connector(text.substr(boxes[k - 1].end, boxes[k].begin - boxes[k - 1].end), 4))
             --k;
         for (size_t j = k; j < boxes.size(); ++j) out.parts.push_back(boxes[j].content);
         size_t after = boxes.back().end;
@@ -237,7 +237,8 @@ LocatedAnswer locate_answer(const std::string& text) {
     }
     Segments seg = find_segments(text);
     std::vector<Candidate> cands;
-    for (const Span& s : seg.math) cands.push_back({s.begin, s.end, s.content + percent_suffix(text, s.end)});
+    for (const Span& s : seg.math)
+        cands.push_back({s.begin, s.end, s.content + percent_suffix(text, s.end)});
     for (const NumberHit& n : find_numbers(text, seg)) cands.push_back({n.begin, n.end, n.text});
     std::sort(cands.begin(), cands.end(),
               [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
@@ -281,7 +282,8 @@ LocatedAnswer locate_answer(const std::string& text) {
                      gap == ", or" || gap == ",and" || gap == ",or";
         // Only math segments join: "1, 2, 3, 4, 5, 6" in prose is not one answer.
         bool both_math = text[cands[k].begin] == '$' || text[cands[k].begin] == '\\';
-        both_math = both_math && (text[cands[k - 1].begin] == '$' || text[cands[k - 1].begin] == '\\');
+        both_math =
+            both_math && (text[cands[k - 1].begin] == '$' || text[cands[k - 1].begin] == '\\');
         if (!joins || !both_math) break;
         --k;
     }

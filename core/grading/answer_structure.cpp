@@ -229,7 +229,8 @@ Answer parse_clean(const std::string& raw, bool percent, int depth) {
             t.kind = Answer::Kind::Tuple;
             t.open = s[0];
             t.close = s.back();
-            for (const auto& p : parts) t.items.push_back(parse_clean(trim(p.text), false, depth + 1));
+            for (const auto& p : parts)
+                t.items.push_back(parse_clean(trim(p.text), false, depth + 1));
             return t;
         }
         if (s[0] == '(' && s.back() == ')') {
@@ -237,7 +238,8 @@ Answer parse_clean(const std::string& raw, bool percent, int depth) {
             if (inside.kind == Answer::Kind::Matrix) return inside;
         }
     }
-    if (s.rfind("\\langle", 0) == 0 && s.size() > 13 && s.compare(s.size() - 6, 6, "\\rangle") == 0) {
+    if (s.rfind("\\langle", 0) == 0 && s.size() > 13 &&
+        s.compare(s.size() - 6, 6, "\\rangle") == 0) {
         Answer t = list_of(split_top(s.substr(7, s.size() - 13), ",", {}), Answer::Kind::Tuple,
                            false, depth);
         t.open = '<';

@@ -13,10 +13,24 @@
 namespace mmupt {
 
 struct ExprNode {
-    enum class Kind { Number, Symbol, Pi, Euler, Infinity, Add, Sub, Mul, Div, Pow, Neg, Func, Root };
+    enum class Kind {
+        Number,
+        Symbol,
+        Pi,
+        Euler,
+        Infinity,
+        Add,
+        Sub,
+        Mul,
+        Div,
+        Pow,
+        Neg,
+        Func,
+        Root
+    };
     Kind kind = Kind::Number;
-    double value = 0;  // Number
-    std::string name;  // Symbol name ("x", "a_{37}"), function name ("sin", "abs", "fact")
+    double value = 0;    // Number
+    std::string name;    // Symbol name ("x", "a_{37}"), function name ("sin", "abs", "fact")
     int a = -1, b = -1;  // children (indices into ParsedExpr::nodes)
 };
 

@@ -57,18 +57,42 @@ std::complex<double> evaluate(const ParsedExpr& e,
         const ExprNode& n = e.nodes[k];
         C a = n.a >= 0 ? v[n.a] : C(), b = n.b >= 0 ? v[n.b] : C();
         switch (n.kind) {
-            case Kind::Number: v[k] = n.value; break;
-            case Kind::Symbol: v[k] = symbol(n.name); break;
-            case Kind::Pi: v[k] = M_PI; break;
-            case Kind::Euler: v[k] = M_E; break;
-            case Kind::Infinity: v[k] = INFINITY; break;
-            case Kind::Add: v[k] = a + b; break;
-            case Kind::Sub: v[k] = a - b; break;
-            case Kind::Mul: v[k] = a * b; break;
-            case Kind::Div: v[k] = b == C(0, 0) ? C(NAN, NAN) : a / b; break;
-            case Kind::Pow: v[k] = power(a, b); break;
-            case Kind::Neg: v[k] = -a; break;
-            case Kind::Func: v[k] = apply(n.name, a); break;
+            case Kind::Number:
+                v[k] = n.value;
+                break;
+            case Kind::Symbol:
+                v[k] = symbol(n.name);
+                break;
+            case Kind::Pi:
+                v[k] = M_PI;
+                break;
+            case Kind::Euler:
+                v[k] = M_E;
+                break;
+            case Kind::Infinity:
+                v[k] = INFINITY;
+                break;
+            case Kind::Add:
+                v[k] = a + b;
+                break;
+            case Kind::Sub:
+                v[k] = a - b;
+                break;
+            case Kind::Mul:
+                v[k] = a * b;
+                break;
+            case Kind::Div:
+                v[k] = b == C(0, 0) ? C(NAN, NAN) : a / b;
+                break;
+            case Kind::Pow:
+                v[k] = power(a, b);
+                break;
+            case Kind::Neg:
+                v[k] = -a;
+                break;
+            case Kind::Func:
+                v[k] = apply(n.name, a);
+                break;
             case Kind::Root:  // n-th root of a; odd roots of negative reals stay real
                 if (near_real(a) && near_real(b) && a.real() < 0 &&
                     std::fmod(std::abs(b.real()), 2.0) == 1.0) {

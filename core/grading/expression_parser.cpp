@@ -19,17 +19,18 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 const std::unordered_set<std::string>& functions() {
     static const std::unordered_set<std::string> f = {
-        "sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "sinh", "cosh",
-        "tanh", "ln", "log", "exp", "lg"};
+        "sin",    "cos",  "tan",  "sec",  "csc", "cot", "arcsin", "arccos",
+        "arctan", "sinh", "cosh", "tanh", "ln",  "log", "exp",    "lg"};
     return f;
 }
 
 const std::unordered_set<std::string>& greek() {
     static const std::unordered_set<std::string> g = {
-        "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
-        "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau",
-        "upsilon", "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda",
-        "Xi", "Sigma", "Phi", "Psi", "Omega", "ell"};
+        "alpha",  "beta",  "gamma",    "delta", "epsilon", "varepsilon", "zeta",
+        "eta",    "theta", "vartheta", "iota",  "kappa",   "lambda",     "mu",
+        "nu",     "xi",    "rho",      "sigma", "tau",     "upsilon",    "phi",
+        "varphi", "chi",   "psi",      "omega", "Gamma",   "Delta",      "Theta",
+        "Lambda", "Xi",    "Sigma",    "Phi",   "Psi",     "Omega",      "ell"};
     return g;
 }
 
@@ -111,8 +112,8 @@ class Parser {
         if (c != '\\') return false;
         std::string name = command_at(i_);
         return !name.empty() && name != "le" && name != "ge" && name != "ne" && name != "in" &&
-               name != "cup" && name != "cap" && name != "pm" && name != "mp" &&
-               name != "approx" && name != "end";
+               name != "cup" && name != "cap" && name != "pm" && name != "mp" && name != "approx" &&
+               name != "end";
     }
 
     int product() {
@@ -219,7 +220,8 @@ class Parser {
         while (i_ < s_.size() && is_alpha(s_[i_])) ++i_;
         std::string word = s_.substr(start, i_ - start);
         if (!single && functions().count(word) && peek() == '(') return function(word);
-        if (!single && word == "sqrt" && peek() == '(') return node(Kind::Func, atom(), -1, 0, "sqrt");
+        if (!single && word == "sqrt" && peek() == '(')
+            return node(Kind::Func, atom(), -1, 0, "sqrt");
         if (single || word.size() < 4) {
             i_ = start + 1;
             word = word.substr(0, 1);
@@ -247,7 +249,8 @@ class Parser {
             x = atom();
         } else {  // \sin 2x, \cos a: implicit product of simple atoms up to the next command
             x = power_or_fail();
-            while (!failed_ && (is_digit(peek()) || is_alpha(peek()))) x = node(Kind::Mul, x, power());
+            while (!failed_ && (is_digit(peek()) || is_alpha(peek())))
+                x = node(Kind::Mul, x, power());
         }
         int f = node(Kind::Func, x, -1, 0, name == "lg" ? "log10" : name);
         if (base >= 0) f = node(Kind::Div, f, node(Kind::Func, base, -1, 0, "ln"));

@@ -44,13 +44,13 @@ std::optional<char> gold_choice(const std::string& gold) {
     if (a == std::string::npos) return std::nullopt;
     std::string g = gold.substr(a);
     size_t i = g[0] == '(' ? 1 : 0;
-    bool marker = i + 1 < g.size() && g[i] >= 'A' && g[i] <= 'E' &&
-                  (i == 0 ? g[1] == ' ' : g[i + 1] == ')');
+    bool marker =
+        i + 1 < g.size() && g[i] >= 'A' && g[i] <= 'E' && (i == 0 ? g[1] == ' ' : g[i + 1] == ')');
     if (marker && g.size() <= 60) return g[i];
     std::string low = g;
     for (char& ch : low) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (looks_like_prose(g) && low.find("answer") != std::string::npos &&
-        find_boxes(g).empty() && g.find('$') == std::string::npos)
+    if (looks_like_prose(g) && low.find("answer") != std::string::npos && find_boxes(g).empty() &&
+        g.find('$') == std::string::npos)
         return find_choice_letter(g);
     return std::nullopt;
 }

@@ -17,12 +17,59 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Commands that "\\name" (a doubly escaped backslash) may stand for.
 const std::unordered_set<std::string>& known_commands() {
-    static const std::unordered_set<std::string> k = {
-        "frac", "dfrac", "tfrac", "cfrac", "sqrt", "left", "right", "le", "leq", "ge", "geq",
-        "lt", "gt", "ne", "neq", "pi", "cdot", "times", "text", "mathrm", "mathbf", "boxed",
-        "in", "cup", "cap", "infty", "pm", "sin", "cos", "tan", "sec", "csc", "cot", "ln", "log",
-        "approx", "quad", "qquad", "textbf", "dfrac", "overrightarrow", "mathbf", "operatorname",
-        "begin", "end", "alpha", "beta", "gamma", "theta", "circ", "div", "exp", "neq"};
+    static const std::unordered_set<std::string> k = {"frac",
+                                                      "dfrac",
+                                                      "tfrac",
+                                                      "cfrac",
+                                                      "sqrt",
+                                                      "left",
+                                                      "right",
+                                                      "le",
+                                                      "leq",
+                                                      "ge",
+                                                      "geq",
+                                                      "lt",
+                                                      "gt",
+                                                      "ne",
+                                                      "neq",
+                                                      "pi",
+                                                      "cdot",
+                                                      "times",
+                                                      "text",
+                                                      "mathrm",
+                                                      "mathbf",
+                                                      "boxed",
+                                                      "in",
+                                                      "cup",
+                                                      "cap",
+                                                      "infty",
+                                                      "pm",
+                                                      "sin",
+                                                      "cos",
+                                                      "tan",
+                                                      "sec",
+                                                      "csc",
+                                                      "cot",
+                                                      "ln",
+                                                      "log",
+                                                      "approx",
+                                                      "quad",
+                                                      "qquad",
+                                                      "textbf",
+                                                      "dfrac",
+                                                      "overrightarrow",
+                                                      "mathbf",
+                                                      "operatorname",
+                                                      "begin",
+                                                      "end",
+                                                      "alpha",
+                                                      "beta",
+                                                      "gamma",
+                                                      "theta",
+                                                      "circ",
+                                                      "div",
+                                                      "exp",
+                                                      "neq"};
     return k;
 }
 
@@ -62,16 +109,16 @@ struct Utf8Map {
     const char* from;
     const char* to;
 };
-const Utf8Map kUtf8[] = {{"\xC2\xB0", ""},       {"\xE2\x88\x92", "-"},     {"\xC3\x97", "*"},
-                         {"\xC3\xB7", "/"},      {"\xE2\x89\xA4", "\\le "}, {"\xE2\x89\xA5", "\\ge "},
-                         {"\xE2\x89\xA0", "\\ne "}, {"\xCF\x80", "\\pi "},  {"\xE2\x88\x9E", "\\infty "},
-                         {"\xE2\x88\x9A", "\\sqrt"}, {"\xC2\xB7", "*"}};
+const Utf8Map kUtf8[] = {
+    {"\xC2\xB0", ""},           {"\xE2\x88\x92", "-"},     {"\xC3\x97", "*"},
+    {"\xC3\xB7", "/"},          {"\xE2\x89\xA4", "\\le "}, {"\xE2\x89\xA5", "\\ge "},
+    {"\xE2\x89\xA0", "\\ne "},  {"\xCF\x80", "\\pi "},     {"\xE2\x88\x9E", "\\infty "},
+    {"\xE2\x88\x9A", "\\sqrt"}, {"\xC2\xB7", "*"}};
 
 void clean_into(const std::string& s, CleanLatex& r, std::string& out, int nesting);
 
 // Handles "\name..." at s[i]; returns the index after what it consumed.
-size_t clean_command(const std::string& s, size_t i, CleanLatex& r, std::string& out,
-                     int nesting) {
+size_t clean_command(const std::string& s, size_t i, CleanLatex& r, std::string& out, int nesting) {
     size_t j = i + 1;
     if (j < s.size() && s[j] == '\\' && j + 1 < s.size() && is_alpha(s[j + 1])) {
         size_t k = j + 1;
@@ -100,11 +147,11 @@ size_t clean_command(const std::string& s, size_t i, CleanLatex& r, std::string&
     while (k < s.size() && is_alpha(s[k])) ++k;
     std::string name = s.substr(j, k - j);
     static const std::unordered_set<std::string> drop = {
-        "left", "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big", "displaystyle",
-        "textstyle", "limits", "circ", "degree", "mathrel", "hfill", "middle"};
+        "left",         "right",     "bigl",   "bigr", "Bigl",   "Bigr",    "big",   "Big",
+        "displaystyle", "textstyle", "limits", "circ", "degree", "mathrel", "hfill", "middle"};
     static const std::unordered_set<std::string> wrappers = {
-        "text", "textbf", "textit", "textrm", "textnormal", "textup", "mathrm", "mathbf",
-        "mathit", "mathsf", "mbox", "operatorname", "boldsymbol", "mathbb", "bm", "hbox"};
+        "text",   "textbf", "textit", "textrm",       "textnormal", "textup", "mathrm", "mathbf",
+        "mathit", "mathsf", "mbox",   "operatorname", "boldsymbol", "mathbb", "bm",     "hbox"};
     if (drop.count(name)) {
         if ((name == "left" || name == "right") && k < s.size() && s[k] == '.') ++k;
         return k;
@@ -161,7 +208,8 @@ void clean_into(const std::string& s, CleanLatex& r, std::string& out, int nesti
             ++i;
             continue;
         }
-        if (c == '^' && (s.compare(i + 1, 5, "\\circ") == 0 || s.compare(i + 1, 7, "{\\circ}") == 0)) {
+        if (c == '^' &&
+            (s.compare(i + 1, 5, "\\circ") == 0 || s.compare(i + 1, 7, "{\\circ}") == 0)) {
             i += s[i + 1] == '{' ? 8 : 6;
             continue;
         }
@@ -196,13 +244,16 @@ void clean_into(const std::string& s, CleanLatex& r, std::string& out, int nesti
 
 const std::unordered_set<std::string>& unit_words() {
     static const std::unordered_set<std::string> k = {
-        "cm", "mm", "km", "meter", "meters", "metre", "metres", "centimeter", "centimeters",
-        "inch", "inches", "ft", "feet", "foot", "mile", "miles", "yard", "yards", "kg", "gram",
-        "grams", "kilogram", "kilograms", "lb", "lbs", "pound", "pounds", "second", "seconds",
-        "sec", "minute", "minutes", "min", "hour", "hours", "hr", "hrs", "day", "days", "week",
-        "weeks", "month", "months", "year", "years", "unit", "units", "dollar", "dollars",
-        "cent", "cents", "yuan", "degree", "degrees", "liter", "liters", "litre", "litres",
-        "mph", "sq", "square", "cubic", "people", "students", "times", "ways"};
+        "cm",         "mm",          "km",     "meter",   "meters",  "metre",  "metres",
+        "centimeter", "centimeters", "inch",   "inches",  "ft",      "feet",   "foot",
+        "mile",       "miles",       "yard",   "yards",   "kg",      "gram",   "grams",
+        "kilogram",   "kilograms",   "lb",     "lbs",     "pound",   "pounds", "second",
+        "seconds",    "sec",         "minute", "minutes", "min",     "hour",   "hours",
+        "hr",         "hrs",         "day",    "days",    "week",    "weeks",  "month",
+        "months",     "year",        "years",  "unit",    "units",   "dollar", "dollars",
+        "cent",       "cents",       "yuan",   "degree",  "degrees", "liter",  "liters",
+        "litre",      "litres",      "mph",    "sq",      "square",  "cubic",  "people",
+        "students",   "times",       "ways"};
     return k;
 }
 
@@ -221,8 +272,8 @@ std::string drop_words(const std::string& s, bool& percent) {
         std::string lower = word;
         for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         // "(1,2)or(3,4)": a connector glued between brackets also separates.
-        bool spaced_before = i == 0 || s[i - 1] == ' ' || s[i - 1] == ',' || s[i - 1] == ')' ||
-                             s[i - 1] == ']';
+        bool spaced_before =
+            i == 0 || s[i - 1] == ' ' || s[i - 1] == ',' || s[i - 1] == ')' || s[i - 1] == ']';
         bool spaced_after = k >= s.size() || s[k] == ' ' || s[k] == '(' || s[k] == '[';
         if ((word == "and" || word == "or") && spaced_before && spaced_after && i > 0) {
             while (!out.empty() && (out.back() == ' ' || out.back() == ',')) out.pop_back();
@@ -256,8 +307,8 @@ CleanLatex clean_latex(const std::string& s) {
         out += c;
     }
     out = trim(out);
-    while (!out.empty() && (out.back() == '.' || out.back() == ',' || out.back() == ';' ||
-                            out.back() == ' '))
+    while (!out.empty() &&
+           (out.back() == '.' || out.back() == ',' || out.back() == ';' || out.back() == ' '))
         out.pop_back();
     r.text = out;
     return r;
@@ -296,7 +347,8 @@ std::string normalize_answer(const std::string& s) {
     // ".5" -> "0.5"
     std::string v;
     for (size_t i = 0; i < u.size(); ++i) {
-        if (u[i] == '.' && i + 1 < u.size() && is_digit(u[i + 1]) && (i == 0 || !is_digit(u[i - 1])))
+        if (u[i] == '.' && i + 1 < u.size() && is_digit(u[i + 1]) &&
+            (i == 0 || !is_digit(u[i - 1])))
             v += '0';
         v += u[i];
     }

@@ -26,8 +26,7 @@ bool read_integer(const std::string& s, size_t& i, std::string& digits) {
     if (head == 0) return false;
     digits = s.substr(start, head);
     // A leading 0 never starts a thousands group: "0,111" is a decimal comma or a list.
-    if (head > 3 || digits[0] == '0' || i >= s.size() || (s[i] != ',' && s[i] != ' '))
-        return true;
+    if (head > 3 || digits[0] == '0' || i >= s.size() || (s[i] != ',' && s[i] != ' ')) return true;
     char sep = s[i];
     size_t k = i;
     std::string grouped = digits;
@@ -128,7 +127,8 @@ std::optional<double> parse_number(const std::string& raw, bool decimal_comma) {
         auto w = canonical_number(s.substr(0, fr));
         size_t mid = s.find("}{", fr);
         if (w && mid != std::string::npos && w->find('.') == std::string::npos) {
-            auto f = fraction(s.substr(fr + 6, mid - fr - 6), s.substr(mid + 2, s.size() - mid - 3));
+            auto f =
+                fraction(s.substr(fr + 6, mid - fr - 6), s.substr(mid + 2, s.size() - mid - 3));
             if (f && *f < 1.0 && *f >= 0.0) return to_double(*w) + (to_double(*w) < 0 ? -*f : *f);
         }
     }

@@ -122,7 +122,8 @@ bool equiv(const Answer& a, const Answer& b, const GradeOptions& o, int depth) {
     }
     if (a.kind == Kind::Matrix && b.kind == Kind::Matrix)
         return a.rows == b.rows && a.cols == b.cols && ordered(a.items, b.items, o, depth);
-    if (a.kind == Kind::Union && b.kind == Kind::Union) return unordered(a.items, b.items, o, depth);
+    if (a.kind == Kind::Union && b.kind == Kind::Union)
+        return unordered(a.items, b.items, o, depth);
     return false;
 }
 

@@ -72,8 +72,8 @@ C eval_at(const ParsedExpr& e, int point) {
 
 }  // namespace
 
-Verdict compare_scalars(const std::string& a, bool a_percent, const std::string& b,
-                        bool b_percent, const GradeOptions& options) {
+Verdict compare_scalars(const std::string& a, bool a_percent, const std::string& b, bool b_percent,
+                        const GradeOptions& options) {
     if (a.empty() || b.empty()) return a == b ? Verdict::Equal : Verdict::Different;
     if (normalize_answer(a) == normalize_answer(b)) return Verdict::Equal;
     double tol = options.relative_tolerance;

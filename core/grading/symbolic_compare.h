@@ -12,8 +12,8 @@ namespace mmupt {
 enum class Verdict { Equal, Different, Unknown };  // Unknown: neither side parsed as maths
 
 // `a`, `b` are clean_latex() texts; `*_percent` says a % was removed (10% may equal 0.1 or 10).
-Verdict compare_scalars(const std::string& a, bool a_percent, const std::string& b,
-                        bool b_percent, const GradeOptions& options);
+Verdict compare_scalars(const std::string& a, bool a_percent, const std::string& b, bool b_percent,
+                        const GradeOptions& options);
 
 // Relations "f1 op 0" and "f2 op 0" (f = lhs - rhs, given as text): Equal when f1 = c * f2 at
 // every sample point for one constant c != 0, and c > 0 when `positive` (inequalities).

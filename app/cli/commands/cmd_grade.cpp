@@ -20,7 +20,8 @@ namespace {
 std::optional<std::string> field(const nlohmann::ordered_json& row, const char* key,
                                  const std::string& where) {
     if (!row.contains(key))
-        throw DataError(where + ": missing \"" + key + "\" (each line needs \"pred\" and \"gold\")");
+        throw DataError(where + ": missing \"" + key +
+                        "\" (each line needs \"pred\" and \"gold\")");
     const auto& v = row[key];
     if (v.is_null()) return std::nullopt;
     if (v.is_string()) return v.get<std::string>();

@@ -79,7 +79,7 @@ std::optional<std::string> extract_boxed(const std::string& response) {
     if (scan.last_unbalanced || scan.boxes.empty()) return std::nullopt;
     std::string content = scan.boxes.back().content;
     // A box directly wrapping another box ("\boxed{\boxed{5}}") holds the inner answer.
-    for (int guard = 0; guard < 64; ++guard) {
+    for (int guard = 0; guard < 8; ++guard) {
         auto inner = find_boxes(content);
         if (inner.size() != 1 || inner[0].begin != 0 || inner[0].end != content.size()) break;
         content = inner[0].content;

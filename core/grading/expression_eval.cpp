@@ -1,6 +1,7 @@
 // Numeric evaluation of an ExprNode pool: children precede parents, so one forward pass computes
 // every node (no recursion, any depth). Complex arithmetic keeps sqrt/log of negatives defined;
-// odd roots of negative reals are real ("\sqrt[3]{-8}" = -2). Overflow yields inf, not a trap.
+// odd roots of negative reals are real ("\sqrt[3]{-8}" = -2, "(-8)^{2/3}" = 4). Overflow yields
+// inf, not a trap.
 #include <cmath>
 
 #include "core/grading/expression.h"
@@ -16,6 +17,15 @@ C power(C base, C ex) {
     if (near_real(base) && near_real(ex)) {
         double b = base.real(), e = ex.real();
         if (b >= 0 || std::floor(e) == e) return std::pow(b, e);
+        // Negative base, exponent p/q with q odd: the real root, as written by hand
+        // ("(x^2-2)^{5/3}" must agree with "\sqrt[3]{x^2-2}^5" on both sides of 0).
+        for (int q = 3; q <= 11; q += 2) {
+            double p = e * q;
+            if (std::abs(p - std::round(p)) < 1e-9) {
+                double mag = std::pow(-b, e);
+                return static_cast<long long>(std::round(p)) % 2 != 0 ? -mag : mag;
+            }
+        }
     }
     if (base == C(0, 0)) return ex.real() > 0 ? C(0, 0) : C(NAN, NAN);
     return std::pow(base, ex);

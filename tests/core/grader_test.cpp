@@ -102,6 +102,9 @@ TEST(Grader, Symbolic) {
     EXPECT_EQUIV("2 \\sin b \\cos a", "2\\cos(a)\\sin(b)");
     EXPECT_EQUIV("\\ln(e^2)", "2");
     EXPECT_EQUIV("3!", "6");
+    EXPECT_EQUIV("\\sqrt[3]{-8}", "-2");
+    EXPECT_EQUIV("-\\frac{8x^2}{9(x^2-2)^{5/3}}+\\frac{2}{3(x^2-2)^{2/3}}",
+                 "-\\frac{2(x^2+6)}{9(x^2-2)\\sqrt[3]{x^2-2}^2}");  // real odd roots
     EXPECT_NOT_EQUIV("x^3+2x+1", "x^2+2x+1");
     EXPECT_NOT_EQUIV("4\\sqrt{2}", "4");
     EXPECT_NOT_EQUIV("x+1", "x+2n+1");

@@ -187,12 +187,57 @@ struct Candidate {
     std::string text;
 };
 
-// The first math segment or number starting in [from, from + window).
-std::optional<Candidate> first_after(const std::vector<Candidate>& all, size_t from,
-                                     size_t window) {
-    for (const Candidate& c : all)
-        if (c.begin >= from && c.begin < from + window) return c;
-    return std::nullopt;
+// Index of the first math segment or number starting in [from, from + window), or npos.
+size_t first_after(const std::vector<Candidate>& all, size_t from, size_t window) {
+    for (size_t k = 0; k < all.size(); ++k)
+        if (all[k].begin >= from && all[k].begin < from + window) return k;
+    return std::string::npos;
+}
+
+// Two math segments separated only by "and" / "or" / "," form one answer. Numbers in prose never
+// join: "1, 2, 3, 4, 5, 6" is not one answer.
+bool joined(const std::string& text, const Candidate& a, const Candidate& b) {
+    if (a.end > b.begin) return false;
+    std::string gap = trim(text.substr(a.end, b.begin - a.end));
+    bool joins = gap.empty() || gap == "," || gap == "and" || gap == "or" || gap == ", and" ||
+                 gap == ", or" || gap == ",and" || gap == ",or";
+    auto math = [&](const Candidate& c) { return text[c.begin] == '$' || text[c.begin] == '\\'; };
+    return joins && math(a) && math(b);
+}
+
+// The candidates after the last anchor phrase that starts at or after `from`: the first one and
+// any joined to it ("The final answer is $12$ and $13$").
+std::vector<std::string> anchored(const std::string& text, const std::vector<Candidate>& cands,
+                                  size_t from, bool final_only = false) {
+    std::string low = lower(text);
+    for (const char* anchor : {"final answer", "answer", "réponse", "respuesta", "antwort"}) {
+        if (final_only && std::string(anchor) != "final answer") break;
+        size_t p = low.rfind(anchor);
+        if (p == std::string::npos || p < from) continue;
+        size_t after = p + std::string(anchor).size();
+        size_t k = std::string::npos;
+        size_t is = low.find(" is", after);
+        if (is != std::string::npos && is < after + 100) k = first_after(cands, is + 3, 50);
+        size_t colon = low.find_first_not_of(' ', after);
+        if (k == std::string::npos && colon != std::string::npos && low[colon] == ':')
+            k = first_after(cands, colon + 1, 60);
+        if (k == std::string::npos) continue;
+        std::vector<std::string> parts{cands[k].text};
+        while (k + 1 < cands.size() && joined(text, cands[k], cands[k + 1]))
+            parts.push_back(cands[++k].text);
+        return parts;
+    }
+    return {};
+}
+
+std::vector<Candidate> candidates(const std::string& text, const Segments& seg) {
+    std::vector<Candidate> cands;
+    for (const Span& s : seg.math)
+        cands.push_back({s.begin, s.end, s.content + percent_suffix(text, s.end)});
+    for (const NumberHit& n : find_numbers(text, seg)) cands.push_back({n.begin, n.end, n.text});
+    std::sort(cands.begin(), cands.end(),
+              [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
+    return cands;
 }
 
 }  // namespace
@@ -212,7 +257,11 @@ bool looks_like_prose(const std::string& t) {
         size_t k = i;
         while (k < t.size() && is_alpha(t[k])) ++k;
         bool command = i > 0 && t[i - 1] == '\\';
-        if (!command && k - i >= 2) ++words;
+        bool lower = false;  // "AB", "CD" name points; words have lower-case letters
+        for (size_t q = i; q < k; ++q) lower = lower || (t[q] >= 'a' && t[q] <= 'z');
+        static const char* const kMath[] = {"sin", "cos", "tan", "log", "ln", "exp", "sqrt"};
+        for (const char* m : kMath) lower = lower && t.compare(i, k - i, m) != 0;
+        if (!command && lower && k - i >= 2) ++words;
         i = k;
     }
     return words >= 2 || non_ascii >= 6;
@@ -223,6 +272,13 @@ LocatedAnswer locate_answer(const std::string& text) {
     // 1. Boxes: the last one, joined with earlier ones separated by a short connector.
     std::vector<BoxSpan> boxes = find_boxes(text);
     if (!boxes.empty()) {
+        // "... \boxed{200} ... The final answer is $10,455$": the later statement wins.
+        Segments seg = find_segments(text);
+        out.parts = anchored(text, candidates(text, seg), boxes.back().end, true);
+        if (!out.parts.empty()) {
+            out.prose = true;
+            return out;
+        }
         size_t k = boxes.size() - 1;
         while (k > 0 &&
                short_connector(text.substr(boxes[k - 1].end, boxes[k].begin - boxes[k - 1].end), 4))
@@ -236,12 +292,7 @@ LocatedAnswer locate_answer(const std::string& text) {
         return out;
     }
     Segments seg = find_segments(text);
-    std::vector<Candidate> cands;
-    for (const Span& s : seg.math)
-        cands.push_back({s.begin, s.end, s.content + percent_suffix(text, s.end)});
-    for (const NumberHit& n : find_numbers(text, seg)) cands.push_back({n.begin, n.end, n.text});
-    std::sort(cands.begin(), cands.end(),
-              [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
+    std::vector<Candidate> cands = candidates(text, seg);
     bool prose = looks_like_prose(text);
     out.prose = prose;
     if (!prose && seg.math.empty() && seg.broken.empty()) {  // a bare answer: take it whole
@@ -254,39 +305,11 @@ LocatedAnswer locate_answer(const std::string& text) {
         return out;
     }
     // 2. Anchors: "final answer ... is X", "final answer: X", "answer is X", "answer: X".
-    std::string low = lower(text);
-    for (const char* anchor : {"final answer", "answer", "réponse", "respuesta", "antwort"}) {
-        size_t p = low.rfind(anchor);
-        if (p == std::string::npos) continue;
-        size_t after = p + std::string(anchor).size();
-        size_t is = low.find(" is", after);
-        if (is != std::string::npos && is < after + 100) {
-            if (auto c = first_after(cands, is + 3, 50)) {
-                out.parts.push_back(c->text);
-                return out;
-            }
-        }
-        size_t colon = low.find_first_not_of(' ', after);
-        if (colon != std::string::npos && low[colon] == ':') {
-            if (auto c = first_after(cands, colon + 1, 60)) {
-                out.parts.push_back(c->text);
-                return out;
-            }
-        }
-    }
+    out.parts = anchored(text, cands, 0);
+    if (!out.parts.empty()) return out;
     // 3. The last candidate, joined with earlier ones separated by "and" / "or" / ",".
     size_t k = cands.size() - 1;
-    while (k > 0 && cands[k - 1].end <= cands[k].begin) {
-        std::string gap = trim(text.substr(cands[k - 1].end, cands[k].begin - cands[k - 1].end));
-        bool joins = gap.empty() || gap == "," || gap == "and" || gap == "or" || gap == ", and" ||
-                     gap == ", or" || gap == ",and" || gap == ",or";
-        // Only math segments join: "1, 2, 3, 4, 5, 6" in prose is not one answer.
-        bool both_math = text[cands[k].begin] == '$' || text[cands[k].begin] == '\\';
-        both_math =
-            both_math && (text[cands[k - 1].begin] == '$' || text[cands[k - 1].begin] == '\\');
-        if (!joins || !both_math) break;
-        --k;
-    }
+    while (k > 0 && joined(text, cands[k - 1], cands[k])) --k;
     for (size_t j = k; j < cands.size(); ++j) out.parts.push_back(cands[j].text);
     return out;
 }

@@ -16,8 +16,8 @@ struct LocatedAnswer {
 
 LocatedAnswer locate_answer(const std::string& text);
 
-// Heuristic: three or more words of two or more ASCII letters outside LaTeX commands, or more
-// than a few bytes of non-ASCII letters (CJK, accents).
+// Heuristic: two or more words (two or more ASCII letters, one lower-case, not a LaTeX command
+// or function name), or six or more non-ASCII bytes (two CJK characters, accented words).
 bool looks_like_prose(const std::string& text);
 
 }  // namespace mmupt

@@ -213,10 +213,20 @@ void clean_into(const std::string& s, CleanLatex& r, std::string& out, int nesti
             i += s[i + 1] == '{' ? 8 : 6;
             continue;
         }
-        if (c == '{' && s.compare(i, 3, "{,}") == 0) {
-            out += ',';
-            i += 3;
-            continue;
+        if (c == '{') {  // "14{,}916", "14 {, }916": a thousands comma in braces, glued
+            size_t k = i + 1;
+            while (k < s.size() && s[k] == ' ') ++k;
+            if (k < s.size() && s[k] == ',') {
+                ++k;
+                while (k < s.size() && s[k] == ' ') ++k;
+                if (k < s.size() && s[k] == '}') {
+                    while (!out.empty() && out.back() == ' ') out.pop_back();
+                    out += ',';
+                    i = k + 1;
+                    while (i < s.size() && s[i] == ' ') ++i;
+                    continue;
+                }
+            }
         }
         if ((c == '<' || c == '>' || c == '!') && i + 1 < s.size() && s[i + 1] == '=') {
             out += c == '<' ? "\\le " : c == '>' ? "\\ge " : "\\ne ";

@@ -145,6 +145,9 @@ TEST(Grader, ExtractsFromFreeText) {
         grade("Final Answer: The final answer is $14{,}916$. I hope it is correct.", "14916"));
     EXPECT_TRUE(grade("$\\boxed{1,2}$", "\\boxed{1} and \\boxed{2}"));
     EXPECT_TRUE(grade("thinking about it I think the correct answer is C", "C"));
+    EXPECT_TRUE(grade("so \\boxed{200} after six months. The final answer is $10,455$.", "10455"));
+    EXPECT_TRUE(grade("Final Answer: The final answer is $14 {, }916$. I hope", "$14916$"));
+    EXPECT_TRUE(grade("The final answer is $12$ and $13$.", "\\boxed{12\\text{ and }13}"));
     EXPECT_FALSE(grade("AZYUK2A", "2"));
     EXPECT_FALSE(grade("Answer $ \n 9 \n $", "$9$"));  // inline math may not span lines
     EXPECT_FALSE(grade("Answer \\( \n 9 \n \\)", "$9$"));

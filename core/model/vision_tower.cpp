@@ -113,7 +113,8 @@ VisionTowerImpl::Output VisionTowerImpl::forward(const at::Tensor& pixel_values,
                                                     v.fullatt_block_indexes.end(), i) > 0;
         const std::vector<int64_t>& cu = full ? layout.cu_seqlens : layout.cu_window_seqlens;
         auto block = blocks[i]->as<VisionBlock>();
-        LayerFn fn = [block, cos, sin, &cu](const at::Tensor& h) {
+        // Captures copies: with checkpointing, fn runs again in backward after forward returned.
+        LayerFn fn = [block, cos, sin, cu](const at::Tensor& h) {
             return block->forward(h, cos, sin, cu);
         };
         x = gradient_checkpointing && is_training() ? checkpointed(fn, x) : fn(x);

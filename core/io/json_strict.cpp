@@ -52,8 +52,8 @@ nlohmann::json parse_json_strict(std::string_view text, const std::string& sourc
     // nlohmann stops at a raw NUL as if the input ended there, which would accept trailing
     // garbage after it; valid JSON never contains one (strings must escape it as \u0000).
     if (size_t nul = text.find('\0'); nul != std::string_view::npos)
-        throw FormatError(source + ": invalid JSON (raw NUL byte at offset " +
-                          std::to_string(nul) + ")");
+        throw FormatError(source + ": invalid JSON (raw NUL byte at offset " + std::to_string(nul) +
+                          ")");
     std::vector<std::set<std::string>> open_keys;  // one key set per open object
     std::string duplicate;
     int depth = 0;

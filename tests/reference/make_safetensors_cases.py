@@ -127,6 +127,23 @@ def main():
         for k, (_, msg) in sorted(MALFORMED.items()):
             out.write(f"{k}.safetensors\t{msg}\t{TENSOR.get(k, '-')}\n")
     write_dir("safetensors_valid", valid_files())
+    # Seeds for tests/fuzz/fuzz_safetensors_index.cpp (index parsing is unit-tested from code).
+    d = os.path.join(ROOT, "safetensors_index_seeds")
+    os.makedirs(d, exist_ok=True)
+    shard = "model-00001-of-00002.safetensors"
+    seeds = {
+        "valid": {"metadata": {"total_size": 4417971200},
+                  "weight_map": {"lm_head.weight": shard,
+                                 "model.norm.weight": "model-00002-of-00002.safetensors"}},
+        "parent_dir": {"weight_map": {"a": "../x.safetensors"}},
+        "absolute": {"weight_map": {"a": "/etc/passwd"}},
+        "not_string": {"weight_map": {"a": 3}},
+    }
+    for name, doc in seeds.items():
+        with open(os.path.join(d, name + ".json"), "w") as out:
+            json.dump(doc, out)
+    with open(os.path.join(d, "duplicate.json"), "w") as out:
+        out.write('{"weight_map":{"a":"%s","a":"%s"}}' % (shard, shard))
     print(f"wrote {len(MALFORMED)} malformed and {len(valid_files())} valid files under {ROOT}")
 
 

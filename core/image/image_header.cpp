@@ -16,9 +16,10 @@ struct Bytes {
     uint32_t le16(size_t o) const { return has(o, 2) ? p[o] | (p[o + 1] << 8) : 0; }
     uint32_t be32(size_t o) const { return has(o, 4) ? (be16(o) << 16) | be16(o + 2) : 0; }
     uint32_t le32(size_t o) const { return has(o, 4) ? le16(o) | (le16(o + 2) << 16) : 0; }
-    bool tag(size_t o, const char* s) const {
-        size_t len = std::strlen(s);
-        return has(o, len) && std::memcmp(p + o, s, len) == 0;
+    // Do bytes [o, o + N - 1) equal the literal `s` (embedded NULs included)?
+    template <size_t N>
+    bool tag(size_t o, const char (&s)[N]) const {
+        return has(o, N - 1) && std::memcmp(p + o, s, N - 1) == 0;
     }
 };
 
@@ -51,7 +52,7 @@ void read_jpeg(const Bytes& b, ImageHeader& h) {
         uint32_t len = b.be16(pos);
         if (len < 2 || !b.has(pos, len)) return;
         size_t seg = pos + 2, seg_len = len - 2;
-        if (marker == 0xE1 && !have_exif && Bytes{b.p + seg, seg_len}.tag(0, "Exif\0")) {
+        if (marker == 0xE1 && !have_exif && Bytes{b.p + seg, seg_len}.tag(0, "Exif\0\0")) {
             have_exif = true;
             if (seg_len > 6) h.orientation = exif_orientation_from_tiff(b.p + seg + 6, seg_len - 6);
         } else if (is_jpeg_sof(marker) && h.width == 0 && seg_len >= 5) {
@@ -101,7 +102,7 @@ void read_webp(const Bytes& b, ImageHeader& h) {
             h.height = (b.le32(d + 6) >> 8) + 1;  // 24 bits at d + 7
         } else if (b.tag(pos, "EXIF")) {
             Bytes e{b.p + d, len};
-            size_t skip = e.tag(0, "Exif\0") ? 6 : 0;  // some writers keep the JPEG prefix
+            size_t skip = e.tag(0, "Exif\0\0") ? 6 : 0;  // some writers keep the JPEG prefix
             if (len > skip) h.orientation = exif_orientation_from_tiff(b.p + d + skip, len - skip);
         }
         pos = d + len + (len & 1);  // chunks are padded to even sizes

@@ -172,6 +172,7 @@ def cmd_make_edge_cases(args):
     rgb.convert("L").save(f"{d}/gray.png")
     rgb.convert("1").save(f"{d}/bilevel.png")
     rgb.save(f"{d}/rgb.bmp")
+    rgb.convert("CMYK").save(f"{d}/cmyk.jpg", quality=95)
     rgb.save(f"{d}/rgb_lossy.webp", quality=80)
     g16 = (pattern(90, 120, 10)[:, :, 0].astype(np.uint16) * 3)  # values 0..765: clipping shows
     write_png16(f"{d}/gray16.png", [r.astype(">u2").tobytes() for r in g16], 120, 90, 0)

@@ -72,4 +72,14 @@ ProcessedImage ImageProcessor::preprocess(const RgbImage& image) const {
     return to_patches(resize(image));
 }
 
+ProcessedImage ImageProcessor::preprocess_file(const std::string& path,
+                                               const DecodeOptions& options) const {
+    RgbImage image = decode_image_file(path, options);  // its errors already name the file
+    try {
+        return preprocess(image);
+    } catch (const DataError& e) {
+        throw DataError("image '" + path + "': " + e.what());
+    }
+}
+
 }  // namespace mmupt

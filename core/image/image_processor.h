@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/image/image_decoder.h"
 #include "core/image/image_processor_config.h"
 #include "core/image/rgb_image.h"
 #include "core/image/smart_resize.h"
@@ -41,6 +42,9 @@ class ImageProcessor {
     ProcessedImage to_patches(const RgbImage& resized) const;
     // resize + to_patches. Thread-safe (const, no shared state).
     ProcessedImage preprocess(const RgbImage& image) const;
+    // decode_image_file + preprocess; every DataError (unreadable, too small...) names `path`.
+    ProcessedImage preprocess_file(const std::string& path,
+                                   const DecodeOptions& options = {}) const;
 
   private:
     ImageProcessorConfig config_;

@@ -1,6 +1,6 @@
 // Image decoding: format by content, header sizes, EXIF orientation, alpha over white, grey and
 // 16-bit conversion as Pillow does, and clear DataErrors for damaged, unknown or oversized files.
-// Expected pixel values come from Pillow 9.4 (tests/data/images/make_test_images.py).
+// Expected pixel values come from Pillow 9.4 (tests/data/image_decoder/make_test_images.py).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -17,7 +17,7 @@ namespace mmupt {
 namespace {
 
 std::string data(const std::string& name) {
-    return test::source_dir() + "/tests/data/images/" + name;
+    return test::source_dir() + "/tests/data/image_decoder/" + name;
 }
 
 std::vector<uint8_t> bytes_of(const std::string& path) {

@@ -182,7 +182,7 @@ TEST(ImageProcessor, PatchOrderAndTemporalDuplication) {
 }
 
 TEST(ImageProcessor, PreprocessFileNamesTheFileInErrors) {
-    const std::string quad = test::source_dir() + "/tests/data/images/quad.png";  // 32x16
+    const std::string quad = test::source_dir() + "/tests/data/image_decoder/quad.png";  // 32x16
     try {
         ImageProcessor().preprocess_file(quad);
         ADD_FAILURE() << "a 16-pixel-high image was accepted";

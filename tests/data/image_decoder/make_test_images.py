@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Regenerates the tiny images under tests/data/images (Pillow + numpy, /usr/bin/python3).
+"""Regenerates the tiny images under tests/data/image_decoder (Pillow + numpy, /usr/bin/python3).
 
 Each file is small and has known content; image_decoder_test.cpp states what it expects of each.
 """

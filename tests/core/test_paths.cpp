@@ -48,7 +48,8 @@ CommandResult run_command(const std::string& command, const std::string& input) 
     std::string dir = temp_dir("cmd");
     std::string in_path = dir + "/stdin", out_path = dir + "/stdout";
     std::ofstream(in_path, std::ios::binary) << input;
-    std::string full = command + " < '" + in_path + "' > '" + out_path + "'";
+    // The subshell keeps redirections inside `command` (e.g. 2>&1) aimed at the captured stdout.
+    std::string full = "( " + command + " ) < '" + in_path + "' > '" + out_path + "'";
     int status = std::system(full.c_str());
     CommandResult r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -4,6 +4,8 @@
 // Deliberately no fallback engine: a pattern Oniguruma rejects is a load error.
 #include "core/tokenizer/pre_tokenizer.h"
 
+#include "core/tokenizer/qwen2_scanner.h"
+
 #include <oniguruma.h>
 
 #include <memory>
@@ -18,6 +20,13 @@ const char* const kGpt2SplitPattern =
     R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
 
 namespace {
+
+// Oniguruma's API doc: threads must not create or free regex objects at the same time (even
+// different ones); searching one compiled regex from several threads is fine.
+std::mutex& onig_lifecycle_mutex() {
+    static std::mutex m;
+    return m;
+}
 
 void init_oniguruma() {
     static std::once_flag once;
@@ -37,8 +46,10 @@ struct RegionDeleter {
 
 }  // namespace
 
-PreTokenizer::PreTokenizer(const std::string& pattern) : pattern_(pattern) {
+PreTokenizer::PreTokenizer(const std::string& pattern, bool fast_path)
+    : pattern_(pattern), qwen2_fast_(fast_path && pattern == kQwen2SplitPattern) {
     init_oniguruma();
+    std::lock_guard<std::mutex> lock(onig_lifecycle_mutex());
     OnigRegex reg = nullptr;
     OnigErrorInfo info{};
     const auto* p = reinterpret_cast<const OnigUChar*>(pattern.data());
@@ -54,11 +65,14 @@ PreTokenizer::PreTokenizer(const std::string& pattern) : pattern_(pattern) {
 }
 
 PreTokenizer::~PreTokenizer() {
-    if (regex_) onig_free(static_cast<OnigRegex>(regex_));
+    if (!regex_) return;
+    std::lock_guard<std::mutex> lock(onig_lifecycle_mutex());
+    onig_free(static_cast<OnigRegex>(regex_));
 }
 
 void PreTokenizer::split(std::string_view text, std::vector<std::string_view>& out) const {
     if (text.empty()) return;
+    if (qwen2_fast_) return qwen2_split(text, out);
     auto reg = static_cast<OnigRegex>(regex_);
     std::unique_ptr<OnigRegion, RegionDeleter> region(onig_region_new());
     const auto* begin = reinterpret_cast<const OnigUChar*>(text.data());
@@ -66,8 +80,12 @@ void PreTokenizer::split(std::string_view text, std::vector<std::string_view>& o
     std::size_t pos = 0;    // where the next search starts
     std::size_t piece = 0;  // start of the not yet emitted text
     while (pos < text.size()) {
-        const int at =
-            onig_search(reg, begin, end, begin + pos, end, region.get(), ONIG_OPTION_NONE);
+        // Patterns like Qwen2's match at every position: try an anchored match first (cheaper
+        // than a search), and search only when nothing matches here.
+        const auto* at_ptr = begin + pos;
+        int at = static_cast<int>(pos);
+        const int len = onig_match(reg, begin, end, at_ptr, region.get(), ONIG_OPTION_NONE);
+        if (len < 0) at = onig_search(reg, begin, end, at_ptr, end, region.get(), ONIG_OPTION_NONE);
         if (at < 0) break;  // ONIG_MISMATCH (or an error): the rest is one gap
         const auto mbeg = static_cast<std::size_t>(region->beg[0]);
         const auto mend = static_cast<std::size_t>(region->end[0]);

@@ -16,11 +16,14 @@ extern const char* const kQwen2SplitPattern;
 extern const char* const kGpt2SplitPattern;
 
 // Immutable after construction; split() is const and safe from several threads (each call uses
-// its own Oniguruma region; the compiled regex is only read).
+// its own Oniguruma region; the compiled regex is only read). Construction and destruction take
+// a process-wide lock, as Oniguruma requires.
 class PreTokenizer {
   public:
     // Throws std::invalid_argument with Oniguruma's message when the pattern does not compile.
-    explicit PreTokenizer(const std::string& pattern);
+    // The Qwen2 pattern runs on a hand-written matcher with identical results (qwen2_scanner.h)
+    // unless `fast_path` is false (the differential test compares the two).
+    explicit PreTokenizer(const std::string& pattern, bool fast_path = true);
     ~PreTokenizer();
     PreTokenizer(const PreTokenizer&) = delete;
     PreTokenizer& operator=(const PreTokenizer&) = delete;
@@ -31,6 +34,7 @@ class PreTokenizer {
 
   private:
     std::string pattern_;
+    bool qwen2_fast_ = false;
     void* regex_ = nullptr;  // OnigRegex; kept opaque so callers need no Oniguruma headers
 };
 

@@ -3,14 +3,19 @@
 // /usr/share/common-licenses (35 KB); LaTeX = every pred/gold string of shared/data/grading
 // (competition-math answers). "warm" re-encodes with the BPE cache filled by earlier iterations
 // (steady state of a training run); "cold" loads a fresh tokenizer per iteration (untimed) so
-// every word goes through the full BPE merge loop.
+// every word goes through the full BPE merge loop. Rates are per CPU second (Google Benchmark's
+// default), i.e. one core, even when a busy machine stretches the wall time.
 #include <benchmark/benchmark.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
+#include "core/tokenizer/bpe_model.h"
+#include "core/tokenizer/pre_tokenizer.h"
 #include "core/tokenizer/tokenizer.h"
+#include "core/tokenizer/tokenizer_loaders.h"
 #include "tests/core/test_paths.h"
 
 namespace {
@@ -75,21 +80,68 @@ void encode_warm(benchmark::State& state, const std::string& text) {
 
 void encode_cold(benchmark::State& state, const std::string& text) {
     if (!ready(state, text)) return;
+    std::optional<Tokenizer> tok;
     for (auto _ : state) {
         state.PauseTiming();
-        const Tokenizer tok = Tokenizer::load(model_dir());  // fresh, empty BPE cache
+        tok.reset();  // destroying the old tables is not part of encoding
+        tok.emplace(Tokenizer::load(model_dir()));  // fresh, empty BPE cache
         state.ResumeTiming();
-        auto ids = tok.encode(text);
+        auto ids = tok->encode(text);
         benchmark::DoNotOptimize(ids.data());
     }
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
 }
 
+// BPE merging alone, every piece through the full merge loop (no cache).
+void bpe_only(benchmark::State& state, const std::string& text) {
+    if (!ready(state, text)) return;
+    static const mmupt::TokenizerSpec spec =
+        mmupt::read_tokenizer_json(model_dir() + "/tokenizer.json");
+    static const mmupt::BpeModel bpe(spec.vocab, spec.merges);
+    const mmupt::PreTokenizer pre(mmupt::kQwen2SplitPattern);
+    std::vector<std::string_view> pieces;
+    pre.split(text, pieces);
+    std::vector<std::int32_t> ids;
+    for (auto _ : state) {
+        ids.clear();
+        for (std::string_view p : pieces) bpe.encode_uncached(p, ids);
+        benchmark::DoNotOptimize(ids.data());
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+
+// The split alone, to see where encode time goes: the hand-written Qwen2 matcher (default) or
+// Oniguruma running the same pattern.
+void split_only(benchmark::State& state, const std::string& text, bool fast_path = true) {
+    if (!ready(state, text)) return;
+    const mmupt::PreTokenizer pre(mmupt::kQwen2SplitPattern, fast_path);
+    std::vector<std::string_view> pieces;
+    for (auto _ : state) {
+        pieces.clear();
+        pre.split(text, pieces);
+        benchmark::DoNotOptimize(pieces.data());
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+    state.counters["pieces"] = static_cast<double>(pieces.size());
+}
+
+void BM_BpeUncachedProse(benchmark::State& s) { bpe_only(s, prose()); }
+void BM_BpeUncachedLatex(benchmark::State& s) { bpe_only(s, latex()); }
+void BM_SplitProse(benchmark::State& s) { split_only(s, prose()); }
+void BM_SplitLatex(benchmark::State& s) { split_only(s, latex()); }
+void BM_SplitProseOniguruma(benchmark::State& s) { split_only(s, prose(), false); }
+void BM_SplitLatexOniguruma(benchmark::State& s) { split_only(s, latex(), false); }
 void BM_EncodeProseWarm(benchmark::State& s) { encode_warm(s, prose()); }
 void BM_EncodeLatexWarm(benchmark::State& s) { encode_warm(s, latex()); }
 void BM_EncodeProseCold(benchmark::State& s) { encode_cold(s, prose()); }
 void BM_EncodeLatexCold(benchmark::State& s) { encode_cold(s, latex()); }
 
+BENCHMARK(BM_BpeUncachedProse)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BpeUncachedLatex)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SplitProse)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SplitLatex)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SplitProseOniguruma)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SplitLatexOniguruma)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_EncodeProseWarm)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_EncodeLatexWarm)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_EncodeProseCold)->Unit(benchmark::kMillisecond)->Iterations(3);

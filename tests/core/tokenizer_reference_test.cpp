@@ -9,10 +9,12 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "core/tokenizer/normalizer.h"
 #include "core/tokenizer/tokenizer.h"
 #include "tests/core/test_paths.h"
+#include "tests/core/tokenizer_corpus.h"
 #include "tests/core/tokenizer_fixture.h"
 
 namespace mmupt {
@@ -149,6 +151,27 @@ TEST(TokenizerReference, LossyDecodeOfSplitCharacter) {
     EXPECT_EQ(tok.decode_bytes(partial), "\xE4\xB8");
     EXPECT_EQ(tok.decode(partial), "\xEF\xBF\xBD");
     EXPECT_EQ(tok.decode({partial[0], partial[1], *tok.token_to_id("Ń")}), "中");
+}
+
+// The BPE cache is shared by all threads (sharded mutexes) and Oniguruma searches only read the
+// compiled regex: four threads encoding the corpus at once must agree with a serial pass.
+TEST(TokenizerReference, ConcurrentEncodeMatchesSerial) {
+    MMUPT_REQUIRE_SHARED_DATA();
+    const Tokenizer fresh = Tokenizer::load(test::qwen_model_dir());  // its own, empty cache
+    const auto corpus = test::tokenizer_corpus(/*per_category=*/60);
+    std::vector<Ids> serial;
+    for (const auto& c : corpus) serial.push_back(test::qwen_tokenizer_json().encode(c.text));
+    std::vector<int> mismatches(4, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            for (std::size_t k = 0; k < corpus.size(); ++k) {
+                const std::size_t i = (k * 7 + static_cast<std::size_t>(t) * 101) % corpus.size();
+                mismatches[t] += fresh.encode(corpus[i].text) != serial[i];
+            }
+        });
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(mismatches, std::vector<int>(4, 0));
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "core/tokenizer/utf8.h"
 #include "core/util/errors.h"
 #include "tests/core/test_paths.h"
+#include "tests/core/tokenizer_corpus.h"
 
 namespace mmupt {
 namespace {
@@ -100,6 +101,38 @@ TEST(TokenizerPreTokenizer, Qwen2RegexSpecExample) {
     EXPECT_EQ(pieces("abc\u2003 \u180E x").size(), 4u);
     EXPECT_TRUE(pieces("").empty());
     EXPECT_THROW(PreTokenizer("(unclosed"), std::invalid_argument);
+}
+
+std::vector<std::string_view> split_with(const PreTokenizer& pre, std::string_view text) {
+    std::vector<std::string_view> out;
+    pre.split(text, out);
+    return out;
+}
+
+// The hand-written Qwen2 matcher against Oniguruma running the pattern: the generated corpus,
+// and every code point in contexts that tell its class apart ("a" c c "x": letter, digit,
+// whitespace and symbol all split differently; "a'" c "x": the case-insensitive contractions).
+TEST(TokenizerPreTokenizer, FastPathEqualsOniguruma) {
+    const PreTokenizer fast(kQwen2SplitPattern), onig(kQwen2SplitPattern, /*fast_path=*/false);
+    for (const auto& c : test::tokenizer_corpus(/*per_category=*/60))
+        ASSERT_EQ(split_with(fast, c.text), split_with(onig, c.text)) << json(c.text).dump();
+    EXPECT_EQ(split_with(fast, "x'\u017Fabc"), split_with(onig, "x'\u017Fabc"));
+    std::size_t differing = 0;
+    for (char32_t base = 0; base < 0x110000; base += 0x1000) {
+        std::string text;
+        for (char32_t cp = base; cp < base + 0x1000; ++cp) {
+            if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+            std::string c;
+            append_utf8(cp, c);
+            text += "a" + c + c + "x a'" + c + "x ";
+        }
+        const auto a = split_with(fast, text), b = split_with(onig, text);
+        if (a != b) {
+            ++differing;
+            ADD_FAILURE() << "code points U+" << std::hex << base << "..+0xFFF split differently";
+        }
+    }
+    EXPECT_EQ(differing, 0u);
 }
 
 TEST(TokenizerNormalizer, Nfc) {

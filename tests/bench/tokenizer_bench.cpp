@@ -131,6 +131,24 @@ void BM_SplitProse(benchmark::State& s) { split_only(s, prose()); }
 void BM_SplitLatex(benchmark::State& s) { split_only(s, latex()); }
 void BM_SplitProseOniguruma(benchmark::State& s) { split_only(s, prose(), false); }
 void BM_SplitLatexOniguruma(benchmark::State& s) { split_only(s, latex(), false); }
+// Loading cost of each layout (parse ~5 MB of JSON, build the tables).
+void BM_LoadTokenizerJson(benchmark::State& state) {
+    if (!ready(state, prose())) return;
+    for (auto _ : state) {
+        auto tok = Tokenizer::from_tokenizer_json(model_dir() + "/tokenizer.json");
+        benchmark::DoNotOptimize(&tok);
+    }
+}
+void BM_LoadVocabMerges(benchmark::State& state) {
+    if (!ready(state, prose())) return;
+    for (auto _ : state) {
+        auto tok =
+            Tokenizer::from_vocab_merges(model_dir() + "/vocab.json", model_dir() + "/merges.txt",
+                                         model_dir() + "/tokenizer_config.json");
+        benchmark::DoNotOptimize(&tok);
+    }
+}
+
 void BM_EncodeProseWarm(benchmark::State& s) { encode_warm(s, prose()); }
 void BM_EncodeLatexWarm(benchmark::State& s) { encode_warm(s, latex()); }
 void BM_EncodeProseCold(benchmark::State& s) { encode_cold(s, prose()); }
@@ -144,6 +162,8 @@ BENCHMARK(BM_SplitProseOniguruma)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SplitLatexOniguruma)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_EncodeProseWarm)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_EncodeLatexWarm)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_LoadTokenizerJson)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_LoadVocabMerges)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_EncodeProseCold)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_EncodeLatexCold)->Unit(benchmark::kMillisecond)->Iterations(3);
 

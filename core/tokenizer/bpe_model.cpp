@@ -37,7 +37,9 @@ BpeModel::BpeModel(const std::vector<std::pair<std::string, std::int32_t>>& voca
     : ignore_merges_(ignore_merges) {
     std::int32_t max_id = -1;
     for (const auto& [tok, id] : vocab) {
-        if (id < 0) throw std::invalid_argument("vocab entry '" + tok + "' has a negative id");
+        if (id < 0 || id >= kMaxTokenId)
+            throw std::invalid_argument("vocab entry '" + tok + "' has id " + std::to_string(id) +
+                                        ", outside [0, " + std::to_string(kMaxTokenId) + ")");
         max_id = std::max(max_id, id);
     }
     tokens_.assign(static_cast<std::size_t>(max_id + 1), std::string());

@@ -15,6 +15,9 @@
 
 namespace mmupt {
 
+// Ids are table indices: anything this large is a corrupt file, not a real vocabulary.
+inline constexpr std::int32_t kMaxTokenId = 1 << 24;
+
 class BpeModel {
   public:
     // `vocab`: byte-level token string -> id; `merges`: pairs of byte-level strings, rank =

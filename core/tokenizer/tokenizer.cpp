@@ -66,7 +66,7 @@ Tokenizer::Impl::Impl(const TokenizerSpec& spec)
     : bpe(make_bpe(spec)), pre(make_pattern(spec)), nfc(spec.nfc), added(spec.added_tokens) {
     vocab_size = bpe.id_end();
     for (const AddedToken& t : added) {
-        if (t.id < 0 || t.content.empty())
+        if (t.id < 0 || t.id >= kMaxTokenId || t.content.empty())
             throw FormatError(spec.source + ": added token '" + t.content + "' has id " +
                               std::to_string(t.id) + " or empty content");
         vocab_size = std::max(vocab_size, t.id + 1);

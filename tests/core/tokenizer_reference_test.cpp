@@ -13,6 +13,7 @@
 
 #include "core/tokenizer/normalizer.h"
 #include "core/tokenizer/tokenizer.h"
+#include "core/tokenizer/utf8.h"
 #include "tests/core/test_paths.h"
 #include "tests/core/tokenizer_corpus.h"
 #include "tests/core/tokenizer_fixture.h"
@@ -151,6 +152,23 @@ TEST(TokenizerReference, LossyDecodeOfSplitCharacter) {
     EXPECT_EQ(tok.decode_bytes(partial), "\xE4\xB8");
     EXPECT_EQ(tok.decode(partial), "\xEF\xBF\xBD");
     EXPECT_EQ(tok.decode({partial[0], partial[1], *tok.token_to_id("Ń")}), "中");
+}
+
+// Arbitrary bytes never crash encode: invalid UTF-8 is repaired first, so the round trip gives
+// NFC of the repaired text. Random ids (in and out of range) never crash decode.
+TEST(TokenizerReference, RandomBytesAndIds) {
+    MMUPT_REQUIRE_SHARED_DATA();
+    const Tokenizer& tok = test::qwen_tokenizer_json();
+    test::CorpusRng rng(99);
+    for (int i = 0; i < 500; ++i) {
+        std::string bytes(rng.below(40), '\0');
+        for (char& c : bytes) c = static_cast<char>(rng.below(256));
+        EXPECT_EQ(tok.decode(tok.encode(bytes)), nfc(utf8_lossy(bytes)));
+        Ids ids(rng.below(20));
+        for (auto& id : ids) id = static_cast<std::int32_t>(rng.below(160000)) - 1000;
+        const std::string text = tok.decode(ids, /*skip_special=*/rng.below(2) == 0);
+        EXPECT_TRUE(is_valid_utf8(text));
+    }
 }
 
 // The BPE cache is shared by all threads (sharded mutexes) and Oniguruma searches only read the

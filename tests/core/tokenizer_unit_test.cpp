@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "core/tokenizer/added_tokens.h"
@@ -288,6 +289,10 @@ TEST(TokenizerLoaders, ErrorsNameTheFile) {
     const auto m = t.write("bad_merges.txt", "h e\nthree part line\n");
     expect_format_error([&] { Tokenizer::from_vocab_merges(v, m); }, m, "line 2");
     expect_format_error([&] { Tokenizer::load(t.dir + "/nowhere"); }, "nowhere", "tokenizer.json");
+    json huge = t.tokenizer_json(false);
+    huge["added_tokens"][0]["id"] = 2000000000;  // would size the id tables at 8 GB
+    const auto hugep = t.write("huge.json", huge.dump());
+    expect_format_error([&] { Tokenizer::from_tokenizer_json(hugep); }, hugep, "2000000000");
 }
 
 }  // namespace

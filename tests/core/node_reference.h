@@ -28,8 +28,11 @@ inline const NodeReference& node_reference() {
             return r;
         }
         const std::string dir = temp_dir("npm");
-        const std::string cmd = "timeout 240 npm install --prefix '" + dir +
-                                "' --no-audit --no-fund --loglevel=error --fetch-retries=1 " +
+        // Bounded so an unreachable registry skips in about a minute instead of hanging;
+        // --prefer-offline reuses ~/.npm when the pinned versions are already cached.
+        const std::string cmd = "timeout 120 npm install --prefix '" + dir +
+                                "' --prefer-offline --no-audit --no-fund --loglevel=error "
+                                "--fetch-retries=1 --fetch-timeout=30000 " +
                                 kHfTokenizersPackage + " " + kHfJinjaPackage + " >&2";
         if (run_command(cmd).exit_code != 0) {
             r.skip_reason = std::string("npm install of ") + kHfTokenizersPackage + " and " +

@@ -37,12 +37,11 @@ std::vector<PeerResult> peer_encode(const std::vector<std::string>& texts) {
     return out;
 }
 
+// The texts of both reference files: the jsonl cases and the llama.cpp .inp texts.
 std::vector<std::string> reference_texts() {
     std::vector<std::string> texts;
-    std::ifstream in(test::shared_data_dir() +
-                     "/tokenization-refs/qwen2_reference_tokenizations.jsonl");
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) texts.push_back(nlohmann::json::parse(line)["text"].get<std::string>());
+    for (const auto& c : test::jsonl_cases()) texts.push_back(c.text);
+    for (const auto& c : test::llamacpp_cases()) texts.push_back(c.text);
     return texts;
 }
 

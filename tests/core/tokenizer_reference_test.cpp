@@ -23,48 +23,9 @@ namespace {
 
 using Ids = std::vector<std::int32_t>;
 
-struct RefCase {
-    std::string text;
-    Ids ids;
-};
-
-std::vector<RefCase> jsonl_cases() {
-    std::ifstream in(test::shared_data_dir() +
-                     "/tokenization-refs/qwen2_reference_tokenizations.jsonl");
-    std::vector<RefCase> cases;
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty()) continue;
-        auto j = nlohmann::json::parse(line);
-        cases.push_back({j["text"].get<std::string>(), j["ids"].get<Ids>()});
-    }
-    return cases;
-}
-
-std::vector<RefCase> llamacpp_cases() {
-    const std::string base =
-        test::shared_data_dir() + "/tokenization-refs/llamacpp_ggml-vocab-qwen2.gguf";
-    std::ifstream inp(base + ".inp", std::ios::binary), out(base + ".out");
-    std::stringstream ss;
-    ss << inp.rdbuf();
-    std::string all = ss.str();
-    const std::string sep = "\n__ggml_vocab_test__\n";
-    std::vector<RefCase> cases;
-    for (std::size_t pos = 0; pos < all.size();) {
-        std::size_t end = all.find(sep, pos);
-        if (end == std::string::npos) break;
-        cases.push_back({all.substr(pos, end - pos), {}});
-        pos = end + sep.size();
-    }
-    std::string line;
-    for (RefCase& c : cases) {
-        if (!std::getline(out, line)) break;
-        std::istringstream ids(line);
-        std::int32_t id;
-        while (ids >> id) c.ids.push_back(id);
-    }
-    return cases;
-}
+using test::jsonl_cases;
+using test::llamacpp_cases;
+using test::RefCase;
 
 TEST(TokenizerReference, JsonlCasesBothLoadPaths) {
     MMUPT_REQUIRE_SHARED_DATA();

@@ -9,6 +9,7 @@ packages=(
     # engine
     libtorch-dev libopenblas0-pthread libyaml-cpp-dev libopencv-dev nlohmann-json3-dev
     libonig-dev libginac-dev
+    libicu-dev  # NFC normalisation in the tokenizer (core/tokenizer/normalizer.cpp)
     # GUI
     qt6-base-dev libqcustomplot-dev libgl-dev
     # tests, benchmarks, references no one here wrote

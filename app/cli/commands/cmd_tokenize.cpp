@@ -1,0 +1,91 @@
+// `mmupt tokenize`: JSON lines in, JSON lines out, with the model's tokenizer.
+//   encode (default): {"text": "..."}  ->  {"ids": [...]}
+//   --decode:         {"ids": [...]}   ->  {"text": "..."}   (--skip-special drops special tokens)
+// Blank lines are skipped. A malformed line gets {"error": "line N: ..."} on stdout (so outputs
+// stay aligned with inputs), the same message on stderr, and the exit status becomes 1.
+// Deliberately no chat rendering or batching: this is a debugging / scripting tool.
+#include <cstdint>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "app/cli/args.h"
+#include "app/cli/command.h"
+#include "core/tokenizer/tokenizer.h"
+
+namespace mmupt::cli {
+namespace {
+
+using nlohmann::json;
+
+// The reply to one input line; throws std::runtime_error with the reason when malformed.
+json process_line(const Tokenizer& tok, const std::string& line, bool decode, bool skip_special) {
+    json in;
+    try {
+        in = json::parse(line);
+    } catch (const json::parse_error& e) {
+        throw std::runtime_error(std::string("not valid JSON (") + e.what() + ")");
+    }
+    if (!decode) {
+        if (!in.is_object() || !in.contains("text") || !in["text"].is_string())
+            throw std::runtime_error("expected an object with a string \"text\"");
+        return json{{"ids", tok.encode(in["text"].get_ref<const std::string&>())}};
+    }
+    if (!in.is_object() || !in.contains("ids") || !in["ids"].is_array())
+        throw std::runtime_error("expected an object with an array \"ids\"");
+    std::vector<std::int32_t> ids;
+    for (const json& v : in["ids"]) {
+        const std::int64_t id = v.is_number_integer() ? v.get<std::int64_t>() : -1;
+        if (id < 0 || id > INT32_MAX || !tok.is_valid_id(static_cast<std::int32_t>(id)))
+            throw std::runtime_error("id " + v.dump() + " is not a token id (vocab size " +
+                                     std::to_string(tok.vocab_size()) + ")");
+        ids.push_back(static_cast<std::int32_t>(id));
+    }
+    return json{{"text", tok.decode(ids, skip_special)}};
+}
+
+int run_tokenize(const std::vector<std::string>& args) {
+    ArgParser p("tokenize",
+                "Encodes JSON lines {\"text\": ...} from stdin to {\"ids\": [...]} on stdout "
+                "(or decodes with --decode) using a Qwen2-VL tokenizer.");
+    p.option("--tokenizer", "DIR",
+             "model directory with tokenizer.json, or vocab.json + merges.txt + "
+             "tokenizer_config.json")
+        .flag("--decode", "read {\"ids\": [...]} lines and write {\"text\": ...}")
+        .flag("--skip-special", "with --decode: drop special tokens such as <|im_end|>");
+    p.parse(args);
+    if (!p.has("--tokenizer")) throw UsageError("--tokenizer DIR is required");
+    const bool decode = p.has("--decode"), skip_special = p.has("--skip-special");
+    if (skip_special && !decode) throw UsageError("--skip-special only applies with --decode");
+    const Tokenizer tok = Tokenizer::load(p.get("--tokenizer"));
+
+    int failures = 0;
+    std::size_t line_no = 0;
+    for (std::string line; std::getline(std::cin, line);) {
+        ++line_no;
+        if (line.find_first_not_of(" \t\r\n") == std::string::npos) continue;
+        json reply;
+        try {
+            reply = process_line(tok, line, decode, skip_special);
+        } catch (const std::runtime_error& e) {
+            const std::string msg = "line " + std::to_string(line_no) + ": " + e.what();
+            std::fprintf(stderr, "mmupt tokenize: %s\n", msg.c_str());
+            reply = json{{"error", msg}};
+            ++failures;
+        }
+        const std::string out = reply.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+        std::fwrite(out.data(), 1, out.size(), stdout);
+        std::fflush(stdout);
+    }
+    if (failures > 0)
+        std::fprintf(stderr, "mmupt tokenize: %d of %zu lines were malformed\n", failures, line_no);
+    return failures > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+MMUPT_COMMAND("tokenize", "encode / decode JSON lines with a model's tokenizer", &run_tokenize);
+
+}  // namespace mmupt::cli

@@ -23,7 +23,7 @@ struct EnumNames<RewardKind> {
     static constexpr const char* names[] = {"majority_vote", "accuracy", "sft"};
 };
 template <>
-struct EnumNames<KlEstimator> {
+struct EnumNames<KlEstimatorKind> {
     static constexpr const char* names[] = {"k1", "k2", "k3"};
 };
 template <>
@@ -32,7 +32,7 @@ struct EnumNames<LossAgg> {
                                             "seq-mean-token-sum-norm"};
 };
 template <>
-struct EnumNames<VotePolicy> {
+struct EnumNames<VotePolicyKind> {
     static constexpr const char* names[] = {"abstain", "reference"};
 };
 template <>
@@ -53,9 +53,9 @@ const char* enum_name(E v) {
 
 const char* to_string(Dtype v) { return enum_name(v); }
 const char* to_string(RewardKind v) { return enum_name(v); }
-const char* to_string(KlEstimator v) { return enum_name(v); }
+const char* to_string(KlEstimatorKind v) { return enum_name(v); }
 const char* to_string(LossAgg v) { return enum_name(v); }
-const char* to_string(VotePolicy v) { return enum_name(v); }
+const char* to_string(VotePolicyKind v) { return enum_name(v); }
 const char* to_string(BadImagePolicy v) { return enum_name(v); }
 const char* to_string(ImageCheck v) { return enum_name(v); }
 
@@ -364,6 +364,11 @@ std::vector<Field> build_fields() {
                    Spec("", "seed of data order, sampling and initialisation").ge(0)),
         make_field(MMUPT_FIELD(trainer, threads),
                    Spec("threads", "CPU threads for intra-op work; 0 = all cores").ge(0).le(1024)),
+        make_field(MMUPT_FIELD(trainer, max_bad_steps),
+                   Spec("steps",
+                        "fail the run after this many consecutive steps whose loss or gradient "
+                        "norm was not finite (each is skipped and logged)")
+                       .ge(1)),
     };
 }
 

@@ -11,22 +11,22 @@ namespace mmupt {
 
 enum class Dtype { bfloat16, float16, float32 };
 enum class RewardKind { majority_vote, accuracy, sft };
-enum class KlEstimator { k1, k2, k3 };
+enum class KlEstimatorKind { k1, k2, k3 };
 enum class LossAgg { token_mean, seq_mean_token_mean, seq_mean_token_sum_norm };
-enum class VotePolicy { abstain, reference };
+enum class VotePolicyKind { abstain, reference };
 enum class BadImagePolicy { skip, error };
 enum class ImageCheck { header, decode };
 
 // Names as written in YAML ("token-mean", "majority_vote"); parse throws ConfigError naming key.
 const char* to_string(Dtype v);
 const char* to_string(RewardKind v);
-const char* to_string(KlEstimator v);
+const char* to_string(KlEstimatorKind v);
 const char* to_string(LossAgg v);
-const char* to_string(VotePolicy v);
+const char* to_string(VotePolicyKind v);
 const char* to_string(BadImagePolicy v);
 const char* to_string(ImageCheck v);
 
-struct ModelConfig {
+struct ModelRunConfig {                  // `model.*` (named apart from the model's own ModelConfig)
     std::string path;                    // Hugging Face model directory; required to train
     Dtype dtype = Dtype::bfloat16;       // parameter / compute dtype
     std::string device = "auto";         // auto | cpu | cuda | cuda:N
@@ -68,14 +68,14 @@ struct RolloutConfig {
 struct AlgorithmConfig {
     RewardKind reward = RewardKind::majority_vote;
     double kl_coef = 1e-2;  // KL-in-loss coefficient; 0 disables the reference
-    KlEstimator kl_estimator = KlEstimator::k3;
+    KlEstimatorKind kl_estimator = KlEstimatorKind::k3;
     double kl_clamp = 10.0;        // per-token KL clamped to [-kl_clamp, kl_clamp]
     double clip_ratio_low = 0.2;   // ratio lower bound 1 - low
     double clip_ratio_high = 0.3;  // ratio upper bound 1 + high ("clip-higher")
     double dual_clip = 3.0;        // dual-clip bound c for negative advantages
     LossAgg loss_agg = LossAgg::token_mean;
     bool norm_adv_by_std = true;  // GRPO: divide by group std (+1e-6)
-    VotePolicy vote_policy = VotePolicy::abstain;
+    VotePolicyKind vote_policy = VotePolicyKind::abstain;
     double agreement_threshold = 0.0;  // SRT tau: min majority share to reward; 0 = off
     bool soft_reward = false;          // reward = share of the response's answer cluster
     bool skip_uniform_groups = false;  // drop groups whose rewards are all equal
@@ -103,11 +103,12 @@ struct TrainerConfig {
     std::int64_t val_every = 0;             // steps between validations; 0 = never
     std::string output_dir = "runs/mmupt";  // the run directory
     std::int64_t seed = 1;
-    std::int64_t threads = 0;  // CPU threads for intra-op work; 0 = all cores
+    std::int64_t threads = 0;        // CPU threads for intra-op work; 0 = all cores
+    std::int64_t max_bad_steps = 5;  // consecutive steps with a non-finite loss / gradient
 };
 
 struct RunConfig {
-    ModelConfig model;
+    ModelRunConfig model;
     DataConfig data;
     RolloutConfig rollout;
     AlgorithmConfig algorithm;

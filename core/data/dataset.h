@@ -20,8 +20,12 @@ struct Example {
     // it (only algorithm.reward = accuracy / sft baselines do).
     std::optional<std::string> answer;
     std::vector<std::string> choices;  // multiple-choice options, when the data has them
-    std::string source_file;           // the data file, or the image folder
-    std::int64_t source_line = 0;      // 1-based line of the record; 0 for folder images
+    // A worked solution ending in the answer (record key "solution"), when the data has one:
+    // the target of the `sft` baseline (else \boxed{answer}). Labelled data only, like
+    // `answer`: never an input of the unsupervised reward.
+    std::optional<std::string> solution;
+    std::string source_file;       // the data file, or the image folder
+    std::int64_t source_line = 0;  // 1-based line of the record; 0 for folder images
 };
 
 // Counts of one load, for the CLI and the GUI's data panel. Every record read ends up in

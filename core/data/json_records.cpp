@@ -72,6 +72,11 @@ Example to_example(const json& obj, const Source& s, std::int64_t line, const Da
         ex.answer = scalar_text(*a);
     }
 
+    if (auto it = obj.find("solution"); it != obj.end() && !it->is_null()) {
+        if (!it->is_string()) fail(s, line, "'solution' must be a string, got " + type_name(*it));
+        ex.solution = it->get<std::string>();
+    }
+
     if (const json* im = lookup(obj, c.image_key, "images", "image"); im && !im->is_null()) {
         std::vector<json> items = im->is_array() ? im->get<std::vector<json>>() : std::vector{*im};
         for (const auto& p : items) {

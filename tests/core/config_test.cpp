@@ -54,13 +54,13 @@ TEST(Config, DefaultsAreThePapers) {
     EXPECT_DOUBLE_EQ(c.rollout.top_p, 0.99);
     EXPECT_DOUBLE_EQ(c.optim.lr, 1e-6);
     EXPECT_DOUBLE_EQ(c.algorithm.kl_coef, 1e-2);
-    EXPECT_EQ(c.algorithm.kl_estimator, KlEstimator::k3);
+    EXPECT_EQ(c.algorithm.kl_estimator, KlEstimatorKind::k3);
     EXPECT_DOUBLE_EQ(c.algorithm.clip_ratio_low, 0.2);
     EXPECT_DOUBLE_EQ(c.algorithm.clip_ratio_high, 0.3);
     EXPECT_DOUBLE_EQ(c.algorithm.dual_clip, 3.0);
     EXPECT_EQ(c.algorithm.loss_agg, LossAgg::token_mean);
     EXPECT_EQ(c.algorithm.reward, RewardKind::majority_vote);
-    EXPECT_EQ(c.algorithm.vote_policy, VotePolicy::abstain);
+    EXPECT_EQ(c.algorithm.vote_policy, VotePolicyKind::abstain);
     EXPECT_EQ(c.optim.betas, (std::vector<double>{0.9, 0.999}));
     EXPECT_DOUBLE_EQ(c.optim.weight_decay, 1e-2);
     EXPECT_DOUBLE_EQ(c.optim.grad_clip, 1.0);

@@ -1,0 +1,46 @@
+// The vote preview (preview.h).
+#include "core/trainer/preview.h"
+
+#include <ATen/ATen.h>
+
+#include "core/data/dataset.h"
+#include "core/trainer/trainer.h"
+#include "core/util/errors.h"
+
+namespace mmupt {
+
+std::vector<RolloutGroup> preview_vote_groups(const RunConfig& config, int num_examples,
+                                              SessionObserver* observer) {
+    if (config.model.path.empty()) throw ConfigError("model.path is empty: pick a model first");
+    ModelOptions o;
+    o.dtype = to_scalar_type(config.model.dtype);
+    o.device = resolve_device(config.model.device);
+    LoadedModel m = load_model(config.model.path, o);
+    Dataset data = load_dataset(config.data.train_files, config.data);
+    PromptBuilder builder(m.dir.tokenizer, m.dir.image_processor.config(), config.data,
+                          m.model->config().vision.spatial_merge_size, o.device);
+    std::vector<Prompt> prompts;
+    for (const auto& ex : data.examples) {
+        if (static_cast<int>(prompts.size()) >= num_examples) break;
+        std::string why;
+        if (auto p = builder.build(ex, &why))
+            prompts.push_back(std::move(*p));
+        else if (observer)
+            observer->on_log({LogLevel::warning, "skipping " + ex.id + ": " + why, 0.0});
+    }
+    GenerationParams params;
+    params.sampling = {config.rollout.temperature, config.rollout.top_p,
+                       static_cast<int>(config.rollout.top_k)};
+    params.num_samples = static_cast<int>(config.rollout.n);
+    params.max_new_tokens = static_cast<int>(config.rollout.max_new_tokens);
+    params.stop_ids = m.dir.generation.eos_token_ids;
+    if (params.stop_ids.empty()) params.stop_ids = {m.dir.tokenizer.special_ids().im_end};
+    params.seed =
+        static_cast<uint64_t>(config.rollout.seed >= 0 ? config.rollout.seed : config.trainer.seed);
+    Rollout rollout = sample_rollout(m.model, prompts, params, m.dir.tokenizer);
+    AlgorithmConfig algorithm = config.algorithm;
+    algorithm.reward = RewardKind::majority_vote;  // the preview shows the self-reward
+    return score_rollout(rollout, prompts, make_reward_setup(algorithm), 0).groups;
+}
+
+}  // namespace mmupt

@@ -1,0 +1,115 @@
+// Sampling and scoring of one rollout batch (rollout.h).
+#include "core/trainer/rollout.h"
+
+#include "core/util/errors.h"
+
+namespace mmupt {
+Rollout sample_rollout(VlmModel& policy, const std::vector<Prompt>& prompts,
+                       const GenerationParams& params, const Tokenizer& tokenizer) {
+    std::vector<GenerationRequest> requests;
+    for (const Prompt& p : prompts) {
+        GenerationRequest r;
+        r.prompt_ids = p.ids;
+        r.pixel_values = p.pixel_values;
+        r.image_grids = p.grids;
+        r.prompt_key = example_key(p.example ? p.example->id : p.text);
+        requests.push_back(std::move(r));
+    }
+    Rollout out;
+    out.samples_per_prompt = params.num_samples;
+    auto samples = generate(policy, requests, params, &out.stats);  // [b][g]
+    for (auto& group : samples)
+        for (auto& s : group) {
+            std::vector<int32_t> ids32(s.ids.begin(), s.ids.end());
+            out.texts.push_back(tokenizer.decode(ids32, /*skip_special=*/true));
+            out.truncated.push_back(s.stopped ? 0 : 1);
+            out.response_ids.push_back(std::move(s.ids));
+        }
+    return out;
+}
+
+RewardSetup make_reward_setup(const AlgorithmConfig& a) {
+    RewardSetup r;
+    r.kind = a.reward;
+    r.vote.policy =
+        a.vote_policy == VotePolicyKind::reference ? VotePolicy::kReference : VotePolicy::kAbstain;
+    r.vote.agreement_threshold = a.agreement_threshold;
+    r.vote.soft_reward = a.soft_reward;
+    RewardOptions options;
+    options.vote = r.vote;
+    if (a.reward == RewardKind::majority_vote) {
+        options.name = "majority_vote";
+        r.unsupervised = make_unsupervised_reward(options);
+    } else if (a.reward == RewardKind::accuracy) {
+        options.name = "accuracy";
+        r.supervised = make_supervised_reward(options);
+    }
+    return r;
+}
+
+ScoredRollout score_rollout(const Rollout& rollout, const std::vector<Prompt>& prompts,
+                            const RewardSetup& reward, int step) {
+    const size_t G = static_cast<size_t>(rollout.samples_per_prompt);
+    ScoredRollout out;
+    for (size_t b = 0; b < prompts.size(); ++b) {
+        const Prompt& prompt = prompts[b];
+        const Example* ex = prompt.example;
+        RewardGroup group;
+        group.group_id = static_cast<int64_t>(b);  // explicit id, carried from sampling
+        group.question = prompt.question;
+        group.responses.assign(rollout.texts.begin() + b * G, rollout.texts.begin() + (b + 1) * G);
+
+        // The reward. Only the supervised baseline is handed the label.
+        GroupRewards rewarded;
+        if (reward.kind == RewardKind::accuracy) {
+            if (!ex || !ex->answer)
+                throw DataError((ex ? ex->id : std::string("a prompt")) +
+                                ": algorithm.reward = accuracy needs a label (data.answer_key) "
+                                "on every example");
+            rewarded = reward.supervised(group, *ex->answer);
+        } else {
+            rewarded = reward.unsupervised(group);
+        }
+        // The label-free vote, for diagnostics (it is the reward itself under majority_vote).
+        VoteResult vote;
+        if (rewarded.vote) {
+            vote = *rewarded.vote;
+        } else {
+            ExtractOptions extract;
+            extract.question = group.question;
+            std::vector<std::optional<std::string>> answers;
+            for (const auto& text : group.responses)
+                answers.push_back(extract_answer(text, extract));
+            vote = majority_vote(group.group_id, answers, reward.vote);
+        }
+        out.rewards.insert(out.rewards.end(), rewarded.rewards.begin(), rewarded.rewards.end());
+
+        // Hidden-label diagnostics read the finished vote; nothing flows back.
+        if (ex && ex->answer) out.labels.push_back(hidden_label_diagnostics(vote, *ex->answer));
+
+        RolloutGroup rec;
+        rec.step = step;
+        rec.group_id = ex ? ex->id : "prompt-" + std::to_string(b);
+        rec.image_path = ex && !ex->image_paths.empty() ? ex->image_paths.front() : "";
+        rec.question = prompt.question;
+        for (size_t g = 0; g < G; ++g) {
+            SampledResponse r;
+            r.text = group.responses[g];
+            r.answer = vote.answers[g];
+            r.cluster = vote.cluster_of[g];
+            r.reward = rewarded.rewards[g];
+            r.num_tokens = static_cast<int>(rollout.response_ids[b * G + g].size());
+            r.truncated = rollout.truncated[b * G + g] != 0;
+            rec.responses.push_back(std::move(r));
+        }
+        for (const auto& c : vote.clusters) rec.clusters.push_back({c.answer, c.members});
+        rec.majority_index = vote.majority_index();
+        rec.majority_ratio = vote.majority_ratio;
+        if (ex) rec.label = ex->answer;
+        out.groups.push_back(std::move(rec));
+        out.votes.push_back(std::move(vote));
+    }
+    return out;
+}
+
+}  // namespace mmupt

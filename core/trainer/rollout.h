@@ -1,0 +1,55 @@
+// Rollouts: G sampled responses per prompt (the batched KV-cache generator), decoded; then the
+// label-free part of the step: extract each answer, vote per group, reward. The hidden label is
+// read only after the reward exists, for diagnostics, except in the supervised `accuracy`
+// baseline, which is the one path that hands labels to a reward. Also builds the samples.jsonl
+// records. Not here: advantages and updates. Shapes: B prompts, G samples, row b*G + g.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/config/run_config.h"
+#include "core/reward/reward_diagnostics.h"
+#include "core/reward/reward_function.h"
+#include "core/sampling/generator.h"
+#include "core/session/session_types.h"
+#include "core/tokenizer/tokenizer.h"
+#include "core/trainer/prompt_builder.h"
+
+namespace mmupt {
+
+struct Rollout {
+    int64_t samples_per_prompt = 0;                  // G
+    std::vector<std::vector<int64_t>> response_ids;  // (B*G) new tokens, stop token included
+    std::vector<std::string> texts;                  // (B*G) decoded, special tokens skipped
+    std::vector<uint8_t> truncated;                  // (B*G) 1 = hit max_new_tokens
+    GenerationStats stats;
+};
+
+// Samples on the model's thread under NoGradGuard (the generator restores the training mode).
+Rollout sample_rollout(VlmModel& policy, const std::vector<Prompt>& prompts,
+                       const GenerationParams& params, const Tokenizer& tokenizer);
+
+// The reward of a run, chosen by algorithm.reward. Only `accuracy` holds a function that takes a
+// label; `majority_vote` holds a label-free one (a RewardGroup has no label field).
+struct RewardSetup {
+    RewardKind kind = RewardKind::majority_vote;
+    VoteOptions vote;                   // also used for the label-free vote diagnostics
+    UnsupervisedRewardFn unsupervised;  // majority_vote
+    SupervisedRewardFn supervised;      // accuracy
+};
+RewardSetup make_reward_setup(const AlgorithmConfig& algorithm);
+
+struct ScoredRollout {
+    std::vector<double> rewards;                 // (B*G)
+    std::vector<VoteResult> votes;               // (B) label-free vote of each group
+    std::vector<HiddenLabelDiagnostics> labels;  // groups whose example has a hidden label
+    std::vector<RolloutGroup> groups;            // (B) samples.jsonl records
+};
+
+// Extract, vote, reward, then (separately) the hidden-label diagnostics. Throws DataError when
+// the supervised baseline meets an example without a label.
+ScoredRollout score_rollout(const Rollout& rollout, const std::vector<Prompt>& prompts,
+                            const RewardSetup& reward, int step);
+
+}  // namespace mmupt

@@ -1,0 +1,35 @@
+// Appends a run's records to its directory (docs/run_dir.md): metrics.jsonl, samples.jsonl and
+// train.log, one complete line per write, flushed, so the studio can follow a live run. On
+// resume, records of steps past the checkpoint (and a line torn by a kill) are dropped first.
+// Not here: config.yaml (write_resolved_config) or checkpoints (trainer_checkpoint.h).
+// One writer per run; not thread-safe. Errors: CheckpointError naming the file.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/session/session_types.h"
+
+namespace mmupt {
+
+class RunWriter {
+  public:
+    // Creates `run_dir` when needed; throws CheckpointError when it cannot be created or written.
+    explicit RunWriter(std::string run_dir);
+
+    void append_metrics(const StepMetrics& metrics);
+    void append_groups(const std::vector<RolloutGroup>& groups);
+    void append_log(const LogRecord& record);
+
+    // Rewrites metrics.jsonl and samples.jsonl keeping only complete records of steps <= `step`
+    // (atomically, file by file). Returns how many records were dropped.
+    int truncate_after(int step);
+
+    const std::string& dir() const { return dir_; }
+    std::string path(const char* file) const;
+
+  private:
+    void append_line(const char* file, const std::string& line);
+    std::string dir_;
+};
+
+}  // namespace mmupt

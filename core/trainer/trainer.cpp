@@ -1,0 +1,274 @@
+// Trainer setup (model, data, optimizer, run directory, resume), the run loop and checkpoints.
+// The step itself is in trainer_step.cpp.
+#include "core/trainer/trainer.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <filesystem>
+#include <thread>
+
+#include "core/config/config_io.h"
+#include "core/session/run_files.h"
+#include "core/util/errors.h"
+
+namespace mmupt {
+namespace fs = std::filesystem;
+
+at::Device resolve_device(const std::string& spec) {
+    if (spec == "auto") return torch::cuda::is_available() ? at::Device("cuda:0") : at::kCPU;
+    at::Device device = at::kCPU;
+    try {
+        device = at::Device(spec);
+    } catch (const c10::Error&) {
+        throw ConfigError("model.device = '" + spec + "': expected auto, cpu, cuda or cuda:N");
+    }
+    if (device.is_cuda() && (!torch::cuda::is_available() ||
+                             device.index() >= static_cast<int>(torch::cuda::device_count())))
+        throw ConfigError("model.device = '" + spec +
+                          "': no such CUDA device in this build / on this machine (CUDA "
+                          "devices: " +
+                          std::to_string(torch::cuda::device_count()) + "); use cpu or auto");
+    return device;
+}
+
+at::ScalarType to_scalar_type(Dtype dtype) {
+    switch (dtype) {
+        case Dtype::bfloat16:
+            return at::kBFloat16;
+        case Dtype::float16:
+            return at::kHalf;
+        case Dtype::float32:
+            return at::kFloat;
+    }
+    return at::kFloat;
+}
+
+TrainingModel load_training_model(const RunConfig& c, const std::string& policy_dir) {
+    ModelOptions o;
+    o.dtype = to_scalar_type(c.model.dtype);
+    o.device = resolve_device(c.model.device);
+    o.gradient_checkpointing = c.model.gradient_checkpointing;
+    LoadedModel loaded = load_model(policy_dir, o);
+    TrainingModel m{std::move(loaded.dir), loaded.model, nullptr};
+    if (c.algorithm.kl_coef > 0 && c.algorithm.reward != RewardKind::sft) {
+        if (fs::equivalent(policy_dir, c.model.path)) {
+            m.reference = m.policy->frozen_copy();
+        } else {  // resuming: the KL stays anchored to the initial model, not the checkpoint
+            o.gradient_checkpointing = false;
+            m.reference = load_model(c.model.path, o).model;
+            for (auto& p : m.reference->parameters()) p.set_requires_grad(false);
+            m.reference->eval();
+        }
+    }
+    return m;
+}
+
+namespace {
+
+bool holds_a_run(const std::string& dir) {
+    std::error_code ec;
+    const fs::path metrics = fs::path(dir) / run_files::kMetrics;
+    return (fs::exists(metrics, ec) && fs::file_size(metrics, ec) > 0) ||
+           !list_checkpoints(dir).empty();
+}
+
+// Paths made absolute, so that config.yaml (and --resume) work from any working directory.
+RunConfig with_absolute_paths(RunConfig c) {
+    auto abs = [](std::string& p) {
+        if (!p.empty()) p = fs::absolute(p).lexically_normal().string();
+    };
+    abs(c.model.path);
+    abs(c.trainer.output_dir);
+    for (auto& f : c.data.train_files) abs(f);
+    for (auto& f : c.data.val_files) abs(f);
+    return c;
+}
+
+}  // namespace
+
+std::unique_ptr<Trainer> Trainer::start(const RunConfig& config_in, SessionObserver* observer,
+                                        const TrainerControl* control) {
+    RunConfig config = with_absolute_paths(config_in);
+    validate(config, /*for_training=*/true);
+    if (holds_a_run(config.trainer.output_dir))
+        throw ConfigError("trainer.output_dir = '" + config.trainer.output_dir +
+                          "' already holds a run; continue it with `mmupt train --resume " +
+                          config.trainer.output_dir + "` or choose another directory");
+    if (!fs::is_directory(config.model.path))
+        throw ConfigError("model.path = '" + config.model.path +
+                          "' is not a directory; give a Hugging Face model directory "
+                          "(config.json, *.safetensors, tokenizer files)");
+    return std::make_unique<Trainer>(config, load_training_model(config, config.model.path),
+                                     observer, control, std::nullopt);
+}
+
+std::unique_ptr<Trainer> Trainer::resume(const std::string& run_dir, SessionObserver* observer,
+                                         const TrainerControl* control) {
+    const std::string dir = fs::absolute(run_dir).lexically_normal().string();
+    const fs::path config_path = fs::path(dir) / run_files::kConfig;
+    if (!fs::exists(config_path))
+        throw CheckpointError("'" + dir + "' is not a run directory: it has no " +
+                              run_files::kConfig);
+    RunConfig config = load_config(config_path.string(), {}, /*for_training=*/true);
+    config.trainer.output_dir = dir;
+    CheckpointStore store(dir, static_cast<int>(config.trainer.keep_last));
+    store.clean_incomplete();
+    std::optional<CheckpointInfo> latest = store.latest();
+    const std::string policy_dir = latest ? latest->path : config.model.path;
+    return std::make_unique<Trainer>(config, load_training_model(config, policy_dir), observer,
+                                     control, latest ? latest->path : std::string());
+}
+
+Trainer::Trainer(const RunConfig& config, TrainingModel model, SessionObserver* observer,
+                 const TrainerControl* control, const std::optional<std::string>& resume_from)
+    : config_(config),
+      model_(std::move(model)),
+      observer_(observer),
+      control_(control),
+      device_(model_.policy->options().device),
+      writer_(config.trainer.output_dir),
+      store_(config.trainer.output_dir, static_cast<int>(config.trainer.keep_last)),
+      started_(std::chrono::steady_clock::now()) {
+    validate(config_);
+    const TrainerConfig& t = config_.trainer;
+    if (t.threads > 0) at::set_num_threads(static_cast<int>(t.threads));
+    if (!resume_from) write_resolved_config(config_, writer_.dir());
+    log(LogLevel::info, std::string(resume_from ? "resuming" : "starting") + " run in " +
+                            writer_.dir() + " on " + device_.str() + " (" +
+                            c10::toString(model_.policy->options().dtype) + ", " +
+                            std::to_string(at::get_num_threads()) + " threads)");
+    if (device_.is_cpu() && model_.policy->options().dtype != at::kFloat)
+        log(LogLevel::warning,
+            "low-precision training on CPU is slow; model.dtype=float32 is "
+            "faster there");
+
+    data_ = load_dataset(config_.data.train_files, config_.data);
+    log(LogLevel::info, format_report(data_.report));
+    const bool supervised = config_.algorithm.reward != RewardKind::majority_vote;
+    if (supervised && data_.report.labelled < data_.report.examples)
+        throw DataError("algorithm.reward = " + std::string(to_string(config_.algorithm.reward)) +
+                        " needs a label on every example, but " +
+                        std::to_string(data_.report.examples - data_.report.labelled) + " of " +
+                        std::to_string(data_.report.examples) + " have none (data.answer_key = '" +
+                        config_.data.answer_key + "')");
+    const uint64_t seed = static_cast<uint64_t>(t.seed);
+    cursor_ = std::make_unique<DataCursor>(data_.examples.size(), seed, config_.data.shuffle);
+    prompts_ = std::make_unique<PromptBuilder>(
+        model_.dir.tokenizer, model_.dir.image_processor.config(), config_.data,
+        model_.policy->config().vision.spatial_merge_size, device_);
+    reward_ = make_reward_setup(config_.algorithm);
+
+    std::vector<std::pair<std::string, at::Tensor>> params;
+    for (auto& item : model_.policy->named_parameters()) {
+        const bool vision = item.key().rfind("visual.", 0) == 0;
+        item.value().set_requires_grad(!(vision && config_.model.freeze_vision));
+        if (item.value().requires_grad()) params.emplace_back(item.key(), item.value());
+    }
+    AdamWOptions o;
+    o.beta1 = config_.optim.betas.at(0);
+    o.beta2 = config_.optim.betas.at(1);
+    o.eps = config_.optim.eps;
+    o.weight_decay = config_.optim.weight_decay;
+    o.max_grad_norm = config_.optim.grad_clip;
+    optimizer_ = std::make_unique<AdamW>(std::move(params), o);
+    model_.policy->set_gradient_checkpointing(config_.model.gradient_checkpointing);
+
+    state_.sampling_seed =
+        static_cast<uint64_t>(config_.rollout.seed >= 0 ? config_.rollout.seed : t.seed);
+    state_.cursor = cursor_->state();
+    if (resume_from) {
+        if (!resume_from->empty()) {
+            state_ = read_trainer_state(*resume_from);
+            cursor_->restore(state_.cursor);
+            optimizer_->load_state(read_optimizer_state(*resume_from), state_.optimizer_steps);
+            last_saved_step_ = state_.step;
+        }
+        const int dropped = writer_.truncate_after(state_.step);
+        log(LogLevel::info, "continuing after step " + std::to_string(state_.step) +
+                                (dropped ? " (dropped " + std::to_string(dropped) +
+                                               " records written after that checkpoint)"
+                                         : ""));
+    }
+    const int64_t B = t.rollout_batch_size;
+    const int64_t per_epoch = (static_cast<int64_t>(data_.examples.size()) + B - 1) / B;
+    total_steps_ = static_cast<int>(t.max_steps > 0 ? t.max_steps : t.epochs * per_epoch);
+}
+
+double Trainer::elapsed_s() const {
+    return state_.elapsed_s +
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+}
+
+void Trainer::log(LogLevel level, const std::string& message) {
+    LogRecord r{
+        level, message,
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count()};
+    writer_.append_log(r);
+    if (observer_) observer_->on_log(r);
+}
+
+void Trainer::set_state(RunState state) {
+    if (observer_) observer_->on_state(state);
+}
+
+bool Trainer::wait_while_paused() {
+    if (!control_ || !control_->pause) return true;
+    set_state(RunState::paused);
+    while (control_->pause && !control_->stop && !control_->cancel)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    set_state(RunState::running);
+    return !control_->stop && !control_->cancel;
+}
+
+CheckpointInfo Trainer::save_checkpoint() {
+    state_.optimizer_steps = optimizer_->steps_taken();
+    state_.cursor = cursor_->state();
+    state_.elapsed_s = elapsed_s();
+    TrainerState saved = state_;
+    saved.elapsed_s = elapsed_s();
+    CheckpointInfo info = write_checkpoint(store_, saved, model_.policy, model_.dir, *optimizer_);
+    last_saved_step_ = state_.step;
+    log(LogLevel::info, "checkpoint " + info.path);
+    if (observer_) observer_->on_checkpoint(info);
+    return info;
+}
+
+RunFinished Trainer::run() {
+    RunFinished result;
+    result.run_dir = writer_.dir();
+    started_ = std::chrono::steady_clock::now();
+    set_state(RunState::running);
+    try {
+        const int64_t every = config_.trainer.save_every;
+        while (state_.step < total_steps_) {
+            if (!wait_while_paused() || (control_ && (control_->stop || control_->cancel))) break;
+            std::optional<StepMetrics> m = train_step();
+            if (!m) break;  // cancelled mid-step: nothing of it was written
+            if (every > 0 && state_.step % every == 0) save_checkpoint();
+        }
+        if (control_ && control_->cancel) {
+            log(LogLevel::warning, "cancelled after step " + std::to_string(state_.step) +
+                                       "; the last checkpoint is the resume point");
+            result.state = RunState::cancelled;
+        } else {
+            if (control_ && control_->stop) set_state(RunState::stopping);
+            if (last_saved_step_ != state_.step) save_checkpoint();
+            result.state = RunState::finished;
+        }
+    } catch (const std::exception& e) {
+        result.state = RunState::failed;
+        result.message = e.what();
+        try {
+            log(LogLevel::error, std::string("run failed: ") + e.what());
+        } catch (...) {  // the run directory itself may be what failed
+        }
+    }
+    result.last_step = state_.step;
+    set_state(result.state);
+    return result;
+}
+
+}  // namespace mmupt

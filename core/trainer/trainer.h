@@ -1,0 +1,122 @@
+// The training engine: one run of MM-UPT (majority-vote GRPO) or of its supervised baselines
+// (`accuracy` GRPO, `sft`) on the calling thread, which owns every tensor. Trainer::train_step
+// is the method, top to bottom (STYLE §5); run() is the loop around it: pause / stop / cancel
+// between steps, metrics and samples appended to the run directory, checkpoints every
+// trainer.save_every steps and at the end, K consecutive non-finite steps fail the run.
+// Departures from the reference (EasyR1-based MM-UPT code), on purpose:
+//  1. Training log-probs are those of the untempered policy (T = 1); the reference divides the
+//     logits by the rollout temperature before the ratio and the KL.
+//  2. Micro-batch losses are weighted by their share of the mini-batch's tokens, so gradient
+//     accumulation gives exactly the token-mean over the mini-batch (policy_update.h).
+//  3. Mini-batches are consecutive groups of prompts in sampling order (no shuffle).
+//  4. A prompt that is too long or whose image fails to decode is replaced by the next example.
+// The CLI and the GUI both reach this class through the Session (engine_session.cpp).
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/config/run_config.h"
+#include "core/data/data_cursor.h"
+#include "core/data/dataset.h"
+#include "core/model/model_dir.h"
+#include "core/session/session.h"
+#include "core/trainer/adamw.h"
+#include "core/trainer/checkpoint_store.h"
+#include "core/trainer/policy_update.h"
+#include "core/trainer/prompt_builder.h"
+#include "core/trainer/rollout.h"
+#include "core/trainer/run_writer.h"
+#include "core/trainer/trainer_checkpoint.h"
+
+namespace mmupt {
+
+// Run control shared with other threads: read between steps (cancel also between micro-batches).
+struct TrainerControl {
+    std::atomic<bool> stop{false};    // finish the step, checkpoint, end as `finished`
+    std::atomic<bool> cancel{false};  // abandon the step, no checkpoint, end as `cancelled`
+    std::atomic<bool> pause{false};   // wait between steps while set
+};
+
+// What a run trains. Built from disk by load_training_model, or in memory by tests.
+struct TrainingModel {
+    ModelDir dir;                 // tokenizer, processor, generation config; copied on save
+    VlmModel policy{nullptr};     // trained, on the run's device and dtype
+    VlmModel reference{nullptr};  // frozen initial policy; null when algorithm.kl_coef = 0
+};
+
+// "auto" -> cuda:0 when CUDA is available, else cpu; ConfigError for a bad spec or a CUDA
+// device this build / machine does not have.
+at::Device resolve_device(const std::string& spec);
+at::ScalarType to_scalar_type(Dtype dtype);
+
+// The policy from `policy_dir` (model.path, or a checkpoint when resuming) and the reference from
+// model.path. Throws FormatError / ModelError naming the file.
+TrainingModel load_training_model(const RunConfig& config, const std::string& policy_dir);
+
+class Trainer {
+  public:
+    // A new run in config.trainer.output_dir (which must not already hold one: resume it).
+    // Loads the model and the data and writes config.yaml. Throws mmupt::Error.
+    static std::unique_ptr<Trainer> start(const RunConfig& config, SessionObserver* observer,
+                                          const TrainerControl* control);
+    // Continues `run_dir` from its newest complete checkpoint (config from its config.yaml).
+    static std::unique_ptr<Trainer> resume(const std::string& run_dir, SessionObserver* observer,
+                                           const TrainerControl* control);
+    // With a model built by the caller (tests). `resume_from`: nullopt = a new run (the
+    // directory must not hold one); "" = continue the directory's run from step 0 (no complete
+    // checkpoint yet); a path = continue from that checkpoint (the model must come from it).
+    Trainer(const RunConfig& config, TrainingModel model, SessionObserver* observer,
+            const TrainerControl* control,
+            const std::optional<std::string>& resume_from = std::nullopt);
+
+    // The loop; never throws: failures become RunFinished{failed, message} with the run
+    // directory left as it was after the last complete step.
+    RunFinished run();
+    // One step (B prompts x G samples, updates, report). nullopt when cancelled mid-step (the
+    // step is then discarded: nothing written). Throws on errors.
+    std::optional<StepMetrics> train_step();
+    // Writes checkpoints/step-<step>/ now.
+    CheckpointInfo save_checkpoint();
+
+    int step() const { return state_.step; }
+    int total_steps() const { return total_steps_; }
+    const RunConfig& config() const { return config_; }
+    const std::string& run_dir() const { return writer_.dir(); }
+    VlmModel& policy() { return model_.policy; }
+
+  private:
+    std::vector<Prompt> next_prompts();
+    GenerationParams generation_params(int step) const;
+    UpdatePlan update_plan(int64_t rows_per_prompt) const;
+    StepMetrics grpo_step(int step, const std::vector<Prompt>& prompts, bool& cancelled);
+    StepMetrics sft_step(int step, const std::vector<Prompt>& prompts, bool& cancelled);
+    void check_finite(const StepMetrics& metrics);
+    void report_step(const StepMetrics& metrics, const std::vector<RolloutGroup>& groups);
+    void log(LogLevel level, const std::string& message);
+    void set_state(RunState state);
+    bool wait_while_paused();  // false when stop / cancel came while paused
+    double elapsed_s() const;
+
+    RunConfig config_;
+    TrainingModel model_;
+    SessionObserver* observer_;
+    const TrainerControl* control_;
+    at::Device device_;
+    RunWriter writer_;
+    CheckpointStore store_;
+    Dataset data_;
+    std::unique_ptr<DataCursor> cursor_;
+    std::unique_ptr<PromptBuilder> prompts_;
+    std::unique_ptr<AdamW> optimizer_;
+    RewardSetup reward_;
+    TrainerState state_;
+    int total_steps_ = 0;
+    int last_saved_step_ = -1;
+    std::vector<RolloutGroup> step_groups_;  // the current step's samples.jsonl records
+    std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace mmupt

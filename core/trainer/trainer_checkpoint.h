@@ -1,0 +1,50 @@
+// What a checkpoint holds besides the model directory, and writing / reading it:
+// checkpoints/step-N/ = a Hugging Face model directory (save_model_dir, in the training dtype
+// so a resume is exact) + optimizer.safetensors (AdamW state, fp32) + trainer_state.json (step,
+// optimizer step count, data cursor, sampling seed, elapsed time, metrics), written atomically
+// through CheckpointStore. Throws CheckpointError naming the file.
+#pragma once
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "core/data/data_cursor.h"
+#include "core/model/model_dir.h"
+#include "core/session/session_types.h"
+#include "core/trainer/adamw.h"
+#include "core/trainer/checkpoint_store.h"
+
+namespace mmupt {
+
+inline constexpr const char* kOptimizerFile = "optimizer.safetensors";
+inline constexpr const char* kTrainerStateFile = "trainer_state.json";
+
+// The RNG state of a run. Sampling draws are counter-based (token_sampler.h): they depend only
+// on (sampling_seed, step, prompt key, sample, position), so these values are the whole state;
+// the data order is the cursor's (seed, epoch, position).
+struct TrainerState {
+    int step = 0;                           // completed steps
+    long long optimizer_steps = 0;          // AdamW updates applied (warm-up and bias correction)
+    DataCursorState cursor;                 // the next example
+    uint64_t sampling_seed = 0;             // rollout.seed, or trainer.seed when it is -1
+    double elapsed_s = 0.0;                 // wall time of the run so far (for time_s)
+    int bad_steps = 0;                      // consecutive non-finite steps so far
+    std::map<std::string, double> metrics;  // the step's metrics (shown by the checkpoint list)
+};
+
+nlohmann::json to_json(const TrainerState& state);
+// Throws CheckpointError naming `source` and the missing / mistyped field.
+TrainerState trainer_state_from_json(const nlohmann::json& j, const std::string& source);
+
+// Writes checkpoints/step-<state.step>/ and prunes old ones. The model is written in its own
+// dtype (weights exact); `source` supplies tokenizer / preprocessor files.
+CheckpointInfo write_checkpoint(CheckpointStore& store, const TrainerState& state,
+                                const VlmModel& policy, const ModelDir& source,
+                                const AdamW& optimizer);
+
+TrainerState read_trainer_state(const std::string& checkpoint_dir);
+std::map<std::string, at::Tensor> read_optimizer_state(const std::string& checkpoint_dir);
+
+}  // namespace mmupt

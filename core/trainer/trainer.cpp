@@ -247,7 +247,9 @@ RunFinished Trainer::run() {
             if (!wait_while_paused() || (control_ && (control_->stop || control_->cancel))) break;
             std::optional<StepMetrics> m = train_step();
             if (!m) break;  // cancelled mid-step: nothing of it was written
-            if (every > 0 && state_.step % every == 0) save_checkpoint();
+            // A checkpoint of a step whose update was skipped as non-finite would only save a
+            // broken state; the previous good one stays the resume point.
+            if (every > 0 && state_.step % every == 0 && state_.bad_steps == 0) save_checkpoint();
         }
         if (control_ && control_->cancel) {
             log(LogLevel::warning, "cancelled after step " + std::to_string(state_.step) +
@@ -255,7 +257,7 @@ RunFinished Trainer::run() {
             result.state = RunState::cancelled;
         } else {
             if (control_ && control_->stop) set_state(RunState::stopping);
-            if (last_saved_step_ != state_.step) save_checkpoint();
+            if (last_saved_step_ != state_.step && state_.bad_steps == 0) save_checkpoint();
             result.state = RunState::finished;
         }
     } catch (const std::exception& e) {

@@ -1,0 +1,160 @@
+// The training loop end to end on a tiny random model (CPU, seconds): "First SFT" teaches the
+// \boxed{k} answer format, then majority-vote GRPO must concentrate the vote (reward and
+// majority ratio rise) without ever seeing a label; the run directory follows the contract
+// (every metrics key, samples.jsonl round-trips); labels never reach the unsupervised reward.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/session/run_files.h"
+#include "core/trainer/trainer.h"
+#include "tests/core/trainer_test_util.h"
+
+namespace mmupt {
+namespace {
+
+namespace fs = std::filesystem;
+using test::read_lines;
+using test::tiny_run_config;
+
+std::vector<StepMetrics> metrics_of(const std::string& run_dir) {
+    std::vector<StepMetrics> out;
+    for (const auto& line : read_lines(run_dir + "/metrics.jsonl"))
+        out.push_back(step_metrics_from_json(line));
+    return out;
+}
+
+double mean_of(const std::vector<StepMetrics>& m, const char* key, size_t begin, size_t end) {
+    double s = 0;
+    for (size_t i = begin; i < end; ++i) s += m[i].values.at(key);
+    return s / double(end - begin);
+}
+
+RunFinished train(const RunConfig& c) { return Trainer::start(c, nullptr, nullptr)->run(); }
+
+// Stage 1 (SFT on the labelled answers) once per process; its last checkpoint is a model
+// directory the GRPO runs start from.
+const std::string& sft_model() {
+    static const std::string dir = [] {
+        RunConfig c = tiny_run_config(test::temp_dir("trainer-sft") + "/run", 30);
+        c.algorithm.reward = RewardKind::sft;
+        c.trainer.rollout_batch_size = 8;
+        c.trainer.mini_batch_size = 8;
+        c.optim.lr = 1e-2;
+        RunFinished r = train(c);
+        EXPECT_EQ(r.state, RunState::finished) << r.message;
+        auto m = metrics_of(c.trainer.output_dir);
+        EXPECT_EQ(m.size(), 30u);
+        // SFT loss (token NLL of the targets) falls.
+        EXPECT_LT(mean_of(m, "actor/pg_loss", 25, 30), 0.5 * mean_of(m, "actor/pg_loss", 0, 5));
+        return list_checkpoints(c.trainer.output_dir).back().path;
+    }();
+    return dir;
+}
+
+TEST(TrainerLoop, MajorityVoteConcentratesTheVoteAfterSft) {
+    RunConfig c = tiny_run_config(test::temp_dir("trainer-upt") + "/run", 10);
+    c.model.path = sft_model();
+    c.optim.lr = 5e-3;
+    RunFinished r = train(c);
+    ASSERT_EQ(r.state, RunState::finished) << r.message;
+    auto m = metrics_of(c.trainer.output_dir);
+    ASSERT_EQ(m.size(), 10u);
+    const double ratio0 = mean_of(m, "vote/majority_ratio", 0, 3);
+    const double ratio1 = mean_of(m, "vote/majority_ratio", 7, 10);
+    const double reward0 = mean_of(m, "reward/mean", 0, 3);
+    const double reward1 = mean_of(m, "reward/mean", 7, 10);
+    EXPECT_LT(mean_of(m, "vote/no_answer_rate", 0, 3), 0.5) << "SFT did not teach \\boxed{}";
+    EXPECT_GT(ratio1, ratio0 + 0.1) << "majority ratio " << ratio0 << " -> " << ratio1;
+    EXPECT_GT(reward1, reward0 + 0.1) << "reward " << reward0 << " -> " << reward1;
+}
+
+TEST(TrainerLoop, RunDirectoryFollowsTheContract) {
+    RunConfig c = tiny_run_config(test::temp_dir("trainer-contract") + "/run", 2);
+    c.model.path = sft_model();
+    c.trainer.save_every = 1;
+    c.trainer.keep_last = 1;
+    ASSERT_EQ(train(c).state, RunState::finished);
+    const std::string dir = c.trainer.output_dir;
+    for (const char* f : {"config.yaml", "metrics.jsonl", "samples.jsonl", "train.log"})
+        EXPECT_TRUE(fs::exists(dir + "/" + f)) << f;
+    auto m = metrics_of(dir);
+    ASSERT_EQ(m.size(), 2u);
+    for (const char* key : {"reward/mean",
+                            "vote/majority_ratio",
+                            "vote/no_answer_rate",
+                            "vote/zero_variance_groups",
+                            "actor/pg_loss",
+                            "actor/kl_loss",
+                            "actor/entropy",
+                            "actor/pg_clipfrac_higher",
+                            "actor/pg_clipfrac_lower",
+                            "actor/grad_norm",
+                            "actor/lr",
+                            "response_length/mean",
+                            "response_length/clip_ratio",
+                            "perf/tokens_per_s",
+                            "timing_s/rollout",
+                            "timing_s/update",
+                            "timing_s/step",
+                            "label/accuracy",
+                            "label/reward_accuracy",
+                            "label/pass_at_n"})
+        EXPECT_EQ(m[1].values.count(key), 1u) << key;
+    EXPECT_EQ(m[1].step, 2);
+    EXPECT_GT(m[1].values.at("actor/kl_loss"), 0.0);  // the policy moved away from the reference
+    // samples.jsonl: B groups per step, each G responses, round-tripping through the codec.
+    auto lines = read_lines(dir + "/samples.jsonl");
+    ASSERT_EQ(lines.size(), 8u);
+    for (const auto& line : lines) {
+        RolloutGroup g = rollout_group_from_json(line);
+        EXPECT_EQ(to_json_line(g), line);
+        EXPECT_EQ(g.responses.size(), 8u);
+        EXPECT_TRUE(g.label.has_value());
+        EXPECT_FALSE(g.image_path.empty());
+    }
+    // keep_last = 1: only the newest checkpoint remains, and it is a loadable model directory.
+    auto ckpts = list_checkpoints(dir);
+    ASSERT_EQ(ckpts.size(), 1u);
+    EXPECT_EQ(ckpts[0].step, 2);
+    EXPECT_NO_THROW(read_model_dir(ckpts[0].path));
+    EXPECT_TRUE(fs::exists(ckpts[0].path + "/optimizer.safetensors"));
+}
+
+// The same run with correct labels and with every label replaced by a wrong one: everything the
+// trainer computes is identical; only the hidden-label diagnostics differ.
+TEST(TrainerLoop, LabelsNeverReachTheUnsupervisedReward) {
+    // Same file name, so example ids (and with them the sampling keys) are the same.
+    const std::string tmp = test::temp_dir("trainer-labels");
+    std::ofstream wrong(tmp + "/short.jsonl");
+    for (const auto& line : read_lines(test::trainer_fixture().data)) {
+        auto j = nlohmann::json::parse(line);
+        j["answer"] = "12345";
+        j["images"][0] = (fs::path(test::trainer_fixture().data).parent_path() /
+                          j["images"][0].get<std::string>())
+                             .string();
+        wrong << j.dump() << "\n";
+    }
+    wrong.close();
+    RunConfig a = tiny_run_config(tmp + "/a", 2);
+    a.model.path = sft_model();
+    RunConfig b = a;
+    b.trainer.output_dir = tmp + "/b";
+    b.data.train_files = {tmp + "/short.jsonl"};
+    ASSERT_EQ(train(a).state, RunState::finished);
+    ASSERT_EQ(train(b).state, RunState::finished);
+    auto ma = metrics_of(a.trainer.output_dir), mb = metrics_of(b.trainer.output_dir);
+    ASSERT_EQ(ma.size(), 2u);
+    ASSERT_EQ(mb.size(), 2u);
+    for (size_t s = 0; s < 2; ++s)
+        for (const auto& [key, value] : ma[s].values) {
+            if (key.rfind("label/", 0) == 0 || key.rfind("timing_s/", 0) == 0 ||
+                key.rfind("perf/", 0) == 0)
+                continue;
+            EXPECT_EQ(value, mb[s].values.at(key)) << key << " at step " << s + 1;
+        }
+    EXPECT_EQ(mb[1].values.at("label/accuracy"), 0.0);  // "12345" is never the majority
+}
+
+}  // namespace
+}  // namespace mmupt

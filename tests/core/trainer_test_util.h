@@ -1,0 +1,115 @@
+// Shared setup of the trainer tests: a tokenizer whose merges know the demo questions and
+// "\boxed{k}" answers (so an answer is a few tokens), a random `tiny` model directory written
+// once per process, short-answer training data over the demo images (label = the true count),
+// and a RunConfig small enough for a 2-core CPU.
+#pragma once
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include <ATen/ATen.h>
+
+#include "core/config/config_schema.h"
+#include "core/demo/demo_tokenizer.h"
+#include "core/demo/synthetic_dataset.h"
+#include "core/demo/synthetic_tasks.h"
+#include "core/model/model_dir.h"
+#include "tests/core/model_dir_util.h"
+#include "tests/core/test_paths.h"
+
+namespace mmupt::test {
+
+struct TrainerFixture {
+    std::string tokenizer_dir;
+    std::string model_dir;  // random tiny Qwen2.5-VL, float32
+    std::string data;       // 16 labelled short-answer examples with images (answer key "answer")
+};
+
+inline std::vector<std::string> answer_corpus() {
+    std::vector<std::string> corpus = {
+        "Please reason step by step, and put your final answer within \\boxed{}.",
+        "You are a helpful assistant."};
+    for (int i = 0; i < 40; ++i) {
+        demo::SyntheticItem item =
+            demo::make_item(11, static_cast<uint64_t>(i), demo::all_task_families()[i % 4]);
+        corpus.push_back(item.question);
+        corpus.push_back("\\boxed{" + item.answer + "}");
+        corpus.push_back("\\boxed{" + std::to_string(i % 10) + "}");
+    }
+    return corpus;
+}
+
+inline const TrainerFixture& trainer_fixture() {
+    static const TrainerFixture f = [] {
+        TrainerFixture f;
+        f.tokenizer_dir = temp_dir("trainer-tokenizer");
+        demo::write_demo_tokenizer(f.tokenizer_dir, demo::learn_bpe(answer_corpus(), 200));
+        f.model_dir = temp_dir("trainer-model");
+        ModelDir source = preset_source(f.tokenizer_dir, ModelArch::qwen2_5_vl, "tiny");
+        VlmModel model(source.config);
+        model->randomize_weights(/*seed=*/5, /*std=*/0.02);
+        SaveModelOptions save;
+        save.dtype = at::kFloat;
+        save_model_dir(f.model_dir, model, source, save);
+
+        const std::string data_dir = temp_dir("trainer-data");
+        demo::DemoDataSizes sizes;
+        sizes.sft = 0;
+        sizes.upt = 16;
+        sizes.test = 0;
+        demo::write_demo_data(data_dir, /*seed=*/3, sizes);
+        // Short-answer records: question + image + the true count as a hidden label.
+        std::ifstream in(data_dir + "/upt.jsonl");
+        std::ofstream out(data_dir + "/short.jsonl");
+        for (std::string line; std::getline(in, line);) {
+            auto j = nlohmann::json::parse(line);
+            out << nlohmann::json{{"problem", j["problem"]},
+                                  {"images", {j["image"]}},
+                                  {"answer", j["answer"]}}
+                       .dump()
+                << "\n";
+        }
+        f.data = data_dir + "/short.jsonl";
+        return f;
+    }();
+    return f;
+}
+
+// A run small enough for this machine: B = 4 prompts x G = 8 samples of <= 6 tokens, 112 px
+// images (16 image tokens), float32 on the CPU, 2 threads.
+inline RunConfig tiny_run_config(const std::string& output_dir, int max_steps) {
+    const TrainerFixture& f = trainer_fixture();
+    RunConfig c;
+    c.model.path = f.model_dir;
+    c.model.dtype = Dtype::float32;
+    c.model.device = "cpu";
+    c.model.gradient_checkpointing = false;
+    c.data.train_files = {f.data};
+    c.data.min_pixels = c.data.max_pixels = 112 * 112;
+    c.data.max_prompt_length = 512;
+    c.rollout.n = 8;
+    c.rollout.temperature = 1.0;
+    c.rollout.top_p = 1.0;
+    c.rollout.max_new_tokens = 6;
+    c.trainer.rollout_batch_size = 4;
+    c.trainer.mini_batch_size = 2;
+    c.trainer.micro_batch_size = 8;
+    c.trainer.max_steps = max_steps;
+    c.trainer.save_every = 0;
+    c.trainer.threads = 2;
+    c.trainer.output_dir = output_dir;
+    c.optim.lr = 1e-3;
+    return c;
+}
+
+inline std::vector<std::string> read_lines(const std::string& path) {
+    std::ifstream in(path);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) lines.push_back(line);
+    return lines;
+}
+
+}  // namespace mmupt::test

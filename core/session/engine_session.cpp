@@ -109,10 +109,7 @@ class EngineSession : public Session {
 
     void pause() override { control_.pause = true; }
     void resume() override { control_.pause = false; }
-    void stop_at_next_step() override {
-        control_.stop = true;
-        if (busy_) relay_.on_state(RunState::stopping);
-    }
+    void stop_at_next_step() override { control_.stop = true; }  // the worker reports stopping
     void cancel() override { control_.cancel = true; }
 
     RunState state() const override { return relay_.state; }

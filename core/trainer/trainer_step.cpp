@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "core/grpo/group_advantage.h"
+#include "core/trainer/device_memory.h"
 #include "core/trainer/trainer.h"
 #include "core/util/errors.h"
 
@@ -122,6 +123,7 @@ std::optional<StepMetrics> Trainer::train_step() {
     m.values["perf/tokens_per_s"] = m.values["perf/step_tokens"] / m.values["timing_s/step"];
     m.values["data/epoch"] = static_cast<double>(cursor_->epoch());
     m.values["progress/total_steps"] = static_cast<double>(total_steps_);
+    m.values["perf/peak_memory_gb"] = peak_device_memory_gb(device_);  // NaN (null) on CPU
     m.wall_time_s = elapsed_s();
     state_.metrics = m.values;
     report_step(m, step_groups_);

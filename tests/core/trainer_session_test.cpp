@@ -32,8 +32,10 @@ struct Recorder : SessionObserver {
         states.push_back(s);
     }
     void on_step(const StepMetrics& m) override {
-        std::lock_guard<std::mutex> l(mutex);
-        steps.push_back(m);
+        {
+            std::lock_guard<std::mutex> l(mutex);
+            steps.push_back(m);
+        }
         if (stop_after_first) stop_after_first->stop_at_next_step();
     }
     void on_groups(const std::vector<RolloutGroup>& g) override {

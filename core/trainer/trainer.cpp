@@ -154,6 +154,10 @@ Trainer::Trainer(const RunConfig& config, TrainingModel model, SessionObserver* 
                         std::to_string(data_.report.examples - data_.report.labelled) + " of " +
                         std::to_string(data_.report.examples) + " have none (data.answer_key = '" +
                         config_.data.answer_key + "')");
+    if (t.val_every > 0) {
+        val_data_ = load_dataset(config_.data.val_files, config_.data);
+        log(LogLevel::info, "validation data:\n" + format_report(val_data_.report));
+    }
     const uint64_t seed = static_cast<uint64_t>(t.seed);
     cursor_ = std::make_unique<DataCursor>(data_.examples.size(), seed, config_.data.shuffle);
     prompts_ = std::make_unique<PromptBuilder>(

@@ -94,6 +94,7 @@ class Trainer {
     StepMetrics grpo_step(int step, const std::vector<Prompt>& prompts, bool& cancelled);
     StepMetrics sft_step(int step, const std::vector<Prompt>& prompts, bool& cancelled);
     void check_finite(const StepMetrics& metrics);
+    void validate_into(StepMetrics& metrics);  // trainer.val_every: greedy / maj accuracy
     void report_step(const StepMetrics& metrics, const std::vector<RolloutGroup>& groups);
     void log(LogLevel level, const std::string& message);
     void set_state(RunState state);
@@ -108,6 +109,7 @@ class Trainer {
     RunWriter writer_;
     CheckpointStore store_;
     Dataset data_;
+    Dataset val_data_;  // data.val_files (labels used for evaluation only)
     std::unique_ptr<DataCursor> cursor_;
     std::unique_ptr<PromptBuilder> prompts_;
     std::unique_ptr<AdamW> optimizer_;

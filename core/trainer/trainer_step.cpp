@@ -9,6 +9,7 @@
 
 #include "core/grpo/group_advantage.h"
 #include "core/trainer/device_memory.h"
+#include "core/trainer/evaluate.h"
 #include "core/trainer/trainer.h"
 #include "core/util/errors.h"
 
@@ -123,6 +124,8 @@ std::optional<StepMetrics> Trainer::train_step() {
     m.values["perf/tokens_per_s"] = m.values["perf/step_tokens"] / m.values["timing_s/step"];
     m.values["data/epoch"] = static_cast<double>(cursor_->epoch());
     m.values["progress/total_steps"] = static_cast<double>(total_steps_);
+    const int64_t val_every = config_.trainer.val_every;
+    if (val_every > 0 && step % val_every == 0) validate_into(m);
     m.values["perf/peak_memory_gb"] = peak_device_memory_gb(device_);  // NaN (null) on CPU
     m.wall_time_s = elapsed_s();
     state_.metrics = m.values;
@@ -165,8 +168,8 @@ StepMetrics Trainer::grpo_step(int step, const std::vector<Prompt>& prompts, boo
     PolicyBatch batch;
     batch.sequences = &seq;
     batch.advantages = adv.advantages.to(at::kFloat);
-    at::Tensor keep = adv.keep.cpu();  // (N) bool
-    for (int64_t i = 0; i < N; ++i) batch.keep.push_back(keep[i].item<bool>() ? 1 : 0);
+    at::Tensor keep = adv.keep.to(at::kCPU, at::kByte).contiguous();  // (N) 0/1
+    batch.keep.assign(keep.data_ptr<uint8_t>(), keep.data_ptr<uint8_t>() + N);
     const bool single_update = plan.ppo_epochs == 1 && plan.mini_rows >= N;
     if (!single_update) batch.old_log_probs = score_micro_batches(model_.policy, seq, plan);
     if (model_.reference && config_.algorithm.kl_coef > 0)
@@ -258,6 +261,24 @@ StepMetrics Trainer::sft_step(int step, const std::vector<Prompt>& prompts, bool
     m.values["perf/train_tokens_per_s"] = trained * double(plan.ppo_epochs) / update_s;
     step_groups_.clear();
     return m;
+}
+
+void Trainer::validate_into(StepMetrics& m) {
+    const auto t0 = Clock::now();
+    EvalOptions o;
+    o.temperature = config_.rollout.val_temperature;
+    o.num_samples = o.temperature > 0 ? static_cast<int>(config_.rollout.n) : 0;
+    o.max_new_tokens = static_cast<int>(config_.rollout.max_new_tokens);
+    o.seed = state_.sampling_seed;
+    o.batch_size = static_cast<int>(config_.trainer.rollout_batch_size);
+    EvalResult r = evaluate(model_.policy, model_.dir, val_data_.examples, config_.data, o);
+    m.values["val/greedy_accuracy"] = r.greedy_accuracy;
+    if (o.num_samples > 0) {
+        m.values["val/sampled_accuracy"] = r.sampled_accuracy;
+        m.values["val/maj_accuracy"] = r.majority_accuracy;
+        m.values["val/majority_ratio"] = r.mean_majority_ratio;
+    }
+    m.values["timing_s/validation"] = seconds_since(t0);
 }
 
 void Trainer::report_step(const StepMetrics& m, const std::vector<RolloutGroup>& groups) {

@@ -1,6 +1,8 @@
 // Sampling and scoring of one rollout batch (rollout.h).
 #include "core/trainer/rollout.h"
 
+#include <algorithm>
+
 #include "core/util/errors.h"
 
 namespace mmupt {
@@ -18,8 +20,22 @@ Rollout sample_rollout(VlmModel& policy, const std::vector<Prompt>& prompts,
     Rollout out;
     out.samples_per_prompt = params.num_samples;
     auto samples = generate(policy, requests, params, &out.stats);  // [b][g]
+    // Vision placeholders in a response would be filled with image features by the scorer
+    // (and break its image count); a sample is cut before the first one (untrained models
+    // produce them, real ones practically never).
+    const ModelConfig& mc = policy->config();
+    const std::vector<int64_t> vision = {mc.image_token_id, mc.video_token_id,
+                                         mc.vision_start_token_id, mc.vision_end_token_id};
+    const int64_t filler = tokenizer.special_ids().endoftext;
     for (auto& group : samples)
         for (auto& s : group) {
+            auto cut = std::find_first_of(s.ids.begin(), s.ids.end(), vision.begin(), vision.end());
+            if (cut != s.ids.end()) {
+                s.ids.erase(cut, s.ids.end());
+                if (s.ids.empty()) s.ids.push_back(filler);
+                s.stopped = false;
+                ++out.vision_token_cuts;
+            }
             std::vector<int32_t> ids32(s.ids.begin(), s.ids.end());
             out.texts.push_back(tokenizer.decode(ids32, /*skip_special=*/true));
             out.truncated.push_back(s.stopped ? 0 : 1);

@@ -24,6 +24,7 @@ struct Rollout {
     std::vector<std::string> texts;                  // (B*G) decoded, special tokens skipped
     std::vector<uint8_t> truncated;                  // (B*G) 1 = hit max_new_tokens
     GenerationStats stats;
+    int64_t vision_token_cuts = 0;  // samples cut before a vision placeholder token
 };
 
 // Samples on the model's thread under NoGradGuard (the generator restores the training mode).

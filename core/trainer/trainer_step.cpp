@@ -207,6 +207,7 @@ StepMetrics Trainer::grpo_step(int step, const std::vector<Prompt>& prompts, boo
     put_update_metrics(m, update);
     m.values["response_length/mean"] = length_sum / double(N);
     m.values["response_length/clip_ratio"] = truncated / double(N);
+    m.values["response_length/vision_token_cuts"] = double(rollout.vision_token_cuts);
     m.values["timing_s/rollout"] = rollout_s;
     m.values["timing_s/update"] = update_s;
     const double trained = double(seq.attention_mask.sum().item<int64_t>());  // prompt + response

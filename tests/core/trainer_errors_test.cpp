@@ -111,7 +111,7 @@ TEST(TrainerErrors, NanWeightsSkipStepsThenFailTheRun) {
     auto lines = read_lines(c.trainer.output_dir + "/metrics.jsonl");
     ASSERT_EQ(lines.size(), 3u);
     for (const auto& line : lines)
-        EXPECT_EQ(step_metrics_from_json(line).values.at("actor/skipped_updates"), 1.0);
+        EXPECT_EQ(step_metrics_from_json(line).values.at("actor/skipped_updates"), 2.0);  // B/mini
     EXPECT_TRUE(list_checkpoints(c.trainer.output_dir).empty());  // NaN states are not saved
     std::ifstream log(c.trainer.output_dir + "/train.log");
     std::string text((std::istreambuf_iterator<char>(log)), {});

@@ -4,6 +4,7 @@
 // (every metrics key, samples.jsonl round-trips); labels never reach the unsupervised reward.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 
 #include "core/session/run_files.h"
@@ -45,6 +46,8 @@ const std::string& sft_model() {
         EXPECT_EQ(r.state, RunState::finished) << r.message;
         auto m = metrics_of(c.trainer.output_dir);
         EXPECT_EQ(m.size(), 30u);
+        std::printf("sft loss %.3f -> %.3f, %.2f s/step\n", m.front().values.at("actor/pg_loss"),
+                    m.back().values.at("actor/pg_loss"), m.back().values.at("timing_s/step"));
         // SFT loss (token NLL of the targets) falls.
         EXPECT_LT(mean_of(m, "actor/pg_loss", 25, 30), 0.5 * mean_of(m, "actor/pg_loss", 0, 5));
         return list_checkpoints(c.trainer.output_dir).back().path;
@@ -60,6 +63,11 @@ TEST(TrainerLoop, MajorityVoteConcentratesTheVoteAfterSft) {
     ASSERT_EQ(r.state, RunState::finished) << r.message;
     auto m = metrics_of(c.trainer.output_dir);
     ASSERT_EQ(m.size(), 10u);
+    for (const auto& s : m)  // the trajectory, for the log
+        std::printf("step %d reward %.3f majority %.3f no-answer %.3f kl %.4f %.2f s\n", s.step,
+                    s.values.at("reward/mean"), s.values.at("vote/majority_ratio"),
+                    s.values.at("vote/no_answer_rate"), s.values.at("actor/kl_loss"),
+                    s.values.at("timing_s/step"));
     const double ratio0 = mean_of(m, "vote/majority_ratio", 0, 3);
     const double ratio1 = mean_of(m, "vote/majority_ratio", 7, 10);
     const double reward0 = mean_of(m, "reward/mean", 0, 3);

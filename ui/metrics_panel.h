@@ -1,0 +1,43 @@
+// The Metrics view: a grid of MetricCards (reward, majority ratio, no-answer rate, zero-variance
+// groups, KL, policy loss, entropy, response length, learning rate, tokens/s, and label / reward
+// accuracy when the data has labels), the agreement heat map, and shared controls (smoothing
+// slider, x axis step/time, follow all). Fed by a RunStore; draws once per append batch.
+#pragma once
+#include <QWidget>
+#include <vector>
+
+class QSlider;
+class QComboBox;
+
+namespace mmupt::ui {
+
+class AgreementHeatmap;
+class MetricCard;
+class RunStore;
+
+class MetricsPanel : public QWidget {
+    Q_OBJECT
+  public:
+    explicit MetricsPanel(RunStore* store, QWidget* parent = nullptr);
+    const std::vector<MetricCard*>& cards() const { return m_cards; }
+    MetricCard* card(const QString& key) const;  // by its first key, or nullptr
+    AgreementHeatmap* heatmap() const { return m_heatmap; }
+    void setDark(bool dark);
+    void setSmoothing(double weight);
+
+  private:
+    void addCard(const QString& title, const QStringList& keys, bool optional);
+    void onStepsAppended(int first, int count);
+    void onGroupsAppended(int first, int count);
+    void onCleared();
+
+    RunStore* m_store;
+    std::vector<MetricCard*> m_cards;
+    std::vector<bool> m_optional;
+    AgreementHeatmap* m_heatmap;
+    QSlider* m_smoothing;
+    QComboBox* m_xAxis;
+    QWidget* m_grid;
+};
+
+}  // namespace mmupt::ui

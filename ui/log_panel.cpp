@@ -52,6 +52,14 @@ LogPanel::LogPanel(RunStore* store, QWidget* parent) : QWidget(parent), m_store(
 void LogPanel::append(int first, int count) {
     QScrollBar* bar = m_text->verticalScrollBar();
     bool atEnd = bar->value() == bar->maximum();
+    // Under a flood only the newest lines of a batch are worth drawing.
+    constexpr int kMaxPerBatch = 500;
+    if (count > kMaxPerBatch) {
+        m_text->appendHtml(
+            tr("<i>… %1 lines not shown (see train.log)</i>").arg(count - kMaxPerBatch));
+        first += count - kMaxPerBatch;
+        count = kMaxPerBatch;
+    }
     for (int i = first; i < first + count; ++i) {
         const LogRecord& r = m_store->logs()[static_cast<size_t>(i)];
         if (static_cast<int>(r.level) >= m_level->currentIndex()) m_text->appendHtml(lineHtml(r));

@@ -7,6 +7,10 @@
 
 namespace mmupt::ui {
 
+namespace {
+constexpr size_t kMaxLogs = 100000;
+}
+
 RunStore::RunStore(QObject* parent) : QObject(parent) {}
 
 void RunStore::clear() {
@@ -64,7 +68,14 @@ void RunStore::appendLogs(const std::vector<LogRecord>& records) {
     if (records.empty()) return;
     int first = static_cast<int>(m_logs.size());
     m_logs.insert(m_logs.end(), records.begin(), records.end());
-    emit logsAppended(first, static_cast<int>(records.size()));
+    // A chatty engine must not grow memory without bound: keep the newest kMaxLogs records
+    // (train.log on disk has them all).
+    if (m_logs.size() > kMaxLogs) {
+        auto drop = static_cast<int>(m_logs.size() - kMaxLogs);
+        m_logs.erase(m_logs.begin(), m_logs.begin() + drop);
+        first = std::max(0, first - drop);
+    }
+    emit logsAppended(first, static_cast<int>(m_logs.size()) - first);
 }
 
 void RunStore::setCheckpoints(const std::vector<CheckpointInfo>& checkpoints) {

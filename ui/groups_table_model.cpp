@@ -114,6 +114,11 @@ void GroupsFilterProxy::setPinnedOnly(bool on, const QSet<QString>& pinned) {
     invalidateFilter();
 }
 
+void GroupsFilterProxy::setPinnedSet(const QSet<QString>& pinned) {
+    m_pinned = pinned;
+    if (m_pinnedOnly) invalidateFilter();
+}
+
 bool GroupsFilterProxy::filterAcceptsRow(int row, const QModelIndex&) const {
     auto* model = static_cast<GroupsTableModel*>(sourceModel());
     const RolloutGroup& g = model->store()->groups()[static_cast<size_t>(row)];

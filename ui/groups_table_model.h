@@ -34,6 +34,7 @@ class GroupsFilterProxy : public QSortFilterProxyModel {
     void setLatestStepOnly(bool on);
     void setHideUnanimous(bool on);
     void setPinnedOnly(bool on, const QSet<QString>& pinned);
+    void setPinnedSet(const QSet<QString>& pinned);  // keeps the on/off state
     void refilter() { invalidateFilter(); }
 
   protected:

@@ -211,8 +211,8 @@ void SamplesPanel::pinGroup(const QString& groupId) {
     if (groupId.isEmpty() || m_pinned.contains(groupId)) return;
     m_pinned.insert(groupId);
     rebuildPinned();
-    auto found = m_pinnedList->findItems(groupId, Qt::MatchExactly);
-    if (!found.isEmpty()) m_pinnedList->setCurrentItem(found.first());
+    for (int i = 0; i < m_pinnedList->count(); ++i)
+        if (m_pinnedList->item(i)->text() == groupId) m_pinnedList->setCurrentRow(i);
 }
 
 void SamplesPanel::unpinGroup(const QString& groupId) {
@@ -221,12 +221,16 @@ void SamplesPanel::unpinGroup(const QString& groupId) {
 }
 
 void SamplesPanel::rebuildPinned() {
+    QString current = m_pinnedList->currentItem() ? m_pinnedList->currentItem()->text() : QString();
     m_pinnedList->clear();
+    m_pinnedHistory->setRowCount(0);
     QStringList ids(m_pinned.begin(), m_pinned.end());
     ids.sort();
     m_pinnedList->addItems(ids);
-    m_proxy->setPinnedOnly(false, m_pinned);
-    m_pinnedHistory->setRowCount(0);
+    m_proxy->setPinnedSet(m_pinned);
+    // Keep following the group that was selected (or the first), so new steps show up.
+    int row = std::max(0, static_cast<int>(ids.indexOf(current)));
+    if (!ids.isEmpty()) m_pinnedList->setCurrentRow(row);
 }
 
 void SamplesPanel::showPinnedHistory(const QString& groupId) {

@@ -5,6 +5,7 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QtTest>
 
 #include "tests/ui/testkit/fake_session.h"

@@ -51,7 +51,22 @@ void AgreementHeatmap::addGroup(int step, double majorityRatio) {
     m_ratios[step].push_back(majorityRatio);
 }
 
+void AgreementHeatmap::refreshIfVisible() {
+    if (m_dirty && isVisible()) refresh();
+}
+
+void AgreementHeatmap::resizeEvent(QResizeEvent* event) {
+    QFrame::resizeEvent(event);
+    refreshIfVisible();
+}
+
+void AgreementHeatmap::showEvent(QShowEvent* event) {
+    QFrame::showEvent(event);
+    refreshIfVisible();
+}
+
 void AgreementHeatmap::refresh() {
+    m_dirty = false;
     if (m_ratios.empty()) {
         m_map->data()->clear();
         m_plot->replot(QCustomPlot::rpQueuedReplot);

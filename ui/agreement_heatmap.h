@@ -18,11 +18,18 @@ class AgreementHeatmap : public QFrame {
     void clear();
     void addGroup(int step, double majorityRatio);
     void refresh();
+    void markDirty() { m_dirty = true; }
+    void refreshIfVisible();  // draws pending data when on screen
     void setDark(bool dark);
     int stepCount() const { return static_cast<int>(m_ratios.size()); }
     QCustomPlot* plot() const { return m_plot; }
 
+  protected:
+    void resizeEvent(QResizeEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+
   private:
+    bool m_dirty = false;
     QCustomPlot* m_plot;
     QCPColorMap* m_map;
     std::map<int, std::vector<double>> m_ratios;  // step -> majority ratios of its groups

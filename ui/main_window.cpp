@@ -176,6 +176,7 @@ bool MainWindow::openRunDirectory(const QString& dir) {
     addRecentRun(abs);
     setWindowTitle(tr("mmupt studio — %1").arg(QFileInfo(abs).fileName()));
     m_status->setStateText(tr("replaying %1").arg(QFileInfo(abs).fileName()));
+    m_metrics->redrawNow();  // the whole history is in: draw it now, not on the next tick
     QString error = loadConfig(QDir(abs).filePath("config.yaml"));
     if (!error.isEmpty()) m_log->appendMessage(tr("config.yaml: %1").arg(error));
     const auto& groups = m_store->groups();

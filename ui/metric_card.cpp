@@ -45,7 +45,10 @@ MetricCard::MetricCard(const QString& title, const QStringList& keys, QWidget* p
     m_plot->setMinimumHeight(140);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->setNoAntialiasingOnDrag(true);
+    // Software rendering of many antialiased polylines is what costs at high data rates.
+    m_plot->setPlottingHint(QCP::phFastPolylines, true);
     m_raw = m_plot->addGraph();
+    m_raw->setAntialiased(false);  // faint and dense: antialiasing buys nothing there
     m_smooth = m_plot->addGraph();
     m_plot->xAxis->setLabel(tr("step"));
     connect(m_plot->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this,
@@ -79,7 +82,22 @@ void MetricCard::appendPoint(double step, double timeS, double value) {
     m_value.push_back(value);
 }
 
+void MetricCard::refreshIfVisible() {
+    if (m_dirty && isVisible()) refresh();
+}
+
+void MetricCard::resizeEvent(QResizeEvent* event) {
+    QFrame::resizeEvent(event);
+    refreshIfVisible();
+}
+
+void MetricCard::showEvent(QShowEvent* event) {
+    QFrame::showEvent(event);
+    refreshIfVisible();
+}
+
 void MetricCard::refresh() {
+    m_dirty = false;
     if (!m_value.empty())
         m_valueLabel->setText(std::isfinite(m_value.back())
                                   ? QString::number(m_value.back(), 'g', 4)
@@ -107,7 +125,8 @@ void MetricCard::refresh() {
 void MetricCard::rebuildGraphs() {
     const auto& x = xs();
     QCPRange r = m_plot->xAxis->range();
-    int buckets = std::max(50, m_plot->axisRect()->width());
+    // One min/max pair per 2 pixels: about one point per pixel column.
+    int buckets = std::max(25, m_plot->axisRect()->width() / 2);
     auto toGraph = [](QCPGraph* g, const Decimated& d) {
         g->setData(QVector<double>(d.x.begin(), d.x.end()), QVector<double>(d.y.begin(), d.y.end()),
                    /*alreadySorted=*/true);

@@ -27,6 +27,11 @@ class MetricCard : public QFrame {
     void clear();
     void appendPoint(double step, double timeS, double value);
     void refresh();  // redraws after appends / setting changes
+    // Throttled drawing (MetricsPanel): mark new data, draw when visible (also on first show /
+    // resize, for cards that were off-screen or not laid out yet).
+    void markDirty() { m_dirty = true; }
+    bool isDirty() const { return m_dirty; }
+    void refreshIfVisible();
 
     void setSmoothing(double weight);  // [0, 1)
     void setXAxisMode(XAxisMode mode);
@@ -44,6 +49,10 @@ class MetricCard : public QFrame {
 
   signals:
     void followLatestChanged(bool follow);
+
+  protected:
+    void resizeEvent(QResizeEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
   private:
     void rebuildGraphs();
@@ -64,6 +73,7 @@ class MetricCard : public QFrame {
     bool m_follow = true;
     bool m_settingRange = false;
     bool m_dark = false;
+    bool m_dirty = false;
 };
 
 }  // namespace mmupt::ui

@@ -8,6 +8,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSlider>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <cmath>
 
@@ -19,7 +20,8 @@ namespace mmupt::ui {
 
 namespace {
 constexpr int kColumns = 3;
-}
+constexpr int kRedrawMs = 150;  // ~7 redraws/s at most; data itself is never dropped
+}  // namespace
 
 MetricsPanel::MetricsPanel(RunStore* store, QWidget* parent) : QWidget(parent), m_store(store) {
     setObjectName("metricsPanel");
@@ -64,6 +66,9 @@ MetricsPanel::MetricsPanel(RunStore* store, QWidget* parent) : QWidget(parent), 
     auto* grid = static_cast<QGridLayout*>(m_grid->layout());
     grid->addWidget(m_heatmap, grid->rowCount(), 0, 1, kColumns);
 
+    m_redrawTimer = new QTimer(this);
+    m_redrawTimer->setSingleShot(true);
+    connect(m_redrawTimer, &QTimer::timeout, this, &MetricsPanel::redrawNow);
     auto* scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     scroll->setWidget(m_grid);
@@ -117,9 +122,33 @@ void MetricsPanel::onStepsAppended(int first, int count) {
                 break;
             }
         }
-        if (card->seriesSize() != before || card->seriesSize() > 0) card->refresh();
+        if (card->seriesSize() != before) card->markDirty();
         if (m_optional[i] && card->seriesSize() > 0) card->show();
     }
+    scheduleRedraw();
+}
+
+void MetricsPanel::scheduleRedraw() {
+    // Leading edge: a first batch (or one after a quiet spell) draws at once; later ones wait
+    // for the timer, so at most one redraw per kRedrawMs.
+    if (!m_sinceRedraw.isValid() || m_sinceRedraw.elapsed() >= kRedrawMs) {
+        m_redrawTimer->stop();
+        redrawNow();
+    } else if (!m_redrawTimer->isActive()) {
+        m_redrawTimer->start(kRedrawMs - static_cast<int>(m_sinceRedraw.elapsed()));
+    }
+}
+
+void MetricsPanel::redrawNow() {
+    m_sinceRedraw.start();
+    // Hidden cards (optional ones without data, a hidden window) stay dirty until shown.
+    for (MetricCard* card : m_cards) card->refreshIfVisible();
+    m_heatmap->refreshIfVisible();
+}
+
+void MetricsPanel::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    scheduleRedraw();
 }
 
 void MetricsPanel::onGroupsAppended(int first, int count) {
@@ -128,7 +157,8 @@ void MetricsPanel::onGroupsAppended(int first, int count) {
         const RolloutGroup& g = groups[static_cast<size_t>(i)];
         m_heatmap->addGroup(g.step, g.majority_ratio);
     }
-    m_heatmap->refresh();
+    m_heatmap->markDirty();
+    scheduleRedraw();
 }
 
 void MetricsPanel::onCleared() {

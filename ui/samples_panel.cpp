@@ -13,6 +13,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include "ui/group_detail_view.h"
@@ -56,6 +57,11 @@ SamplesPanel::SamplesPanel(RunStore* store, QWidget* parent) : QWidget(parent), 
     connect(m_grid, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
         if (item) showGroup(item->data(Qt::UserRole).toInt());
     });
+
+    m_gridTimer = new QTimer(this);
+    m_gridTimer->setSingleShot(true);
+    m_gridTimer->setInterval(250);
+    connect(m_gridTimer, &QTimer::timeout, this, &SamplesPanel::rebuildGrid);
 
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(m_grid, tr("Latest step"));
@@ -171,7 +177,8 @@ void SamplesPanel::onGroupsAppended(int first, int count) {
         pinnedTouched |= m_pinned.contains(QString::fromStdString(groups[size_t(i)].group_id));
     if (pinnedTouched && m_pinnedList->currentItem())
         showPinnedHistory(m_pinnedList->currentItem()->text());
-    rebuildGrid();
+    // Tiles are painted pixmaps: rebuild at most ~4 times a second under a flood.
+    if (!m_gridTimer->isActive()) m_gridTimer->start();
 }
 
 void SamplesPanel::rebuildGrid() {
@@ -249,7 +256,13 @@ void SamplesPanel::showPinnedHistory(const QString& groupId) {
     }
 }
 
-int SamplesPanel::gridCount() const { return m_grid->count(); }
+int SamplesPanel::gridCount() {
+    if (m_gridTimer->isActive()) {  // a rebuild is pending: answer for the data, not the lag
+        m_gridTimer->stop();
+        rebuildGrid();
+    }
+    return m_grid->count();
+}
 int SamplesPanel::tableRowCount() const { return m_proxy->rowCount(); }
 int SamplesPanel::pinnedHistoryRows() const { return m_pinnedHistory->rowCount(); }
 

@@ -11,6 +11,7 @@ class QListWidget;
 class QTableView;
 class QTableWidget;
 class QTabWidget;
+class QTimer;
 
 namespace mmupt::ui {
 
@@ -24,7 +25,7 @@ class SamplesPanel : public QWidget {
   public:
     explicit SamplesPanel(RunStore* store, QWidget* parent = nullptr);
 
-    int gridCount() const;
+    int gridCount();            // tiles shown (after a pending rebuild)
     int tableRowCount() const;  // rows after filtering
     QTableView* table() const { return m_table; }
     GroupsFilterProxy* proxy() const { return m_proxy; }
@@ -59,6 +60,7 @@ class SamplesPanel : public QWidget {
     QTableWidget* m_pinnedHistory;
     GroupDetailView* m_detail;
     QSet<QString> m_pinned;
+    QTimer* m_gridTimer;
     int m_shown = -1;
     int m_gridStep = -1;
 };

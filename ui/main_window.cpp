@@ -30,7 +30,7 @@ namespace mmupt::ui {
 
 namespace {
 constexpr int kMaxRecent = 8;
-constexpr int kLayoutVersion = 1;  // bump when dock names change: old saved states are ignored
+constexpr int kLayoutVersion = 2;  // bump when dock names change: old saved states are ignored
 }  // namespace
 
 MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget* parent)
@@ -53,8 +53,7 @@ MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget* parent)
     connectBridge();
     connect(m_watcher, &RunDirectoryWatcher::failed, this,
             [this](const QString& message) { QMessageBox::warning(this, windowTitle(), message); });
-    m_defaultState = saveState(kLayoutVersion);
-    restoreSettings();
+    setDarkTheme(QSettings().value("window/dark", false).toBool());
     updateRunActions();
 }
 
@@ -78,15 +77,16 @@ void MainWindow::buildDocks() {
         [this](const std::string& p) { return m_store->resolveImage(p); }, this);
     m_samples = new SamplesPanel(m_store, this);
     m_log = new LogPanel(m_store, this);
-    auto* setup = makeDock("runSetupDock", tr("Run setup"), m_setup, Qt::LeftDockWidgetArea);
-    auto* samples = makeDock("samplesDock", tr("Live samples"), m_samples, Qt::RightDockWidgetArea);
+    // Metrics get the full width in the centre; the wide sample views share the bottom area.
+    makeDock("runSetupDock", tr("Run setup"), m_setup, Qt::LeftDockWidgetArea);
+    auto* samples =
+        makeDock("samplesDock", tr("Live samples"), m_samples, Qt::BottomDockWidgetArea);
     auto* preview =
-        makeDock("votePreviewDock", tr("Vote preview"), m_preview, Qt::RightDockWidgetArea);
+        makeDock("votePreviewDock", tr("Vote preview"), m_preview, Qt::BottomDockWidgetArea);
     auto* log = makeDock("logDock", tr("Log"), m_log, Qt::BottomDockWidgetArea);
     tabifyDockWidget(samples, preview);
+    tabifyDockWidget(preview, log);
     samples->raise();
-    resizeDocks({setup, samples}, {360, 560}, Qt::Horizontal);
-    resizeDocks({log}, {140}, Qt::Vertical);
     connect(m_setup, &RunSetupPanel::startRequested, this, &MainWindow::startTraining);
     connect(m_preview, &VotePreviewPanel::previewRequested, this, &MainWindow::previewVotes);
     if (!m_session)
@@ -222,15 +222,27 @@ void MainWindow::resetLayout() {
     restoreState(m_defaultState, kLayoutVersion);
 }
 
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    if (m_layoutInitialised) return;
+    // Dock sizes only apply once the layout exists: set the defaults, remember them for
+    // View ▸ Reset layout, then let the user's saved layout win.
+    m_layoutInitialised = true;
+    resizeDocks({dock("runSetupDock")}, {340}, Qt::Horizontal);
+    resizeDocks({dock("samplesDock")}, {height() * 45 / 100}, Qt::Vertical);
+    m_defaultState = saveState(kLayoutVersion);
+    restoreSettings();
+}
+
 void MainWindow::restoreSettings() {
     QSettings settings;
     restoreGeometry(settings.value("window/geometry").toByteArray());
     restoreState(settings.value("window/state").toByteArray(), kLayoutVersion);
-    setDarkTheme(settings.value("window/dark", false).toBool());
 }
 
 void MainWindow::saveSettings() {
     QSettings settings;
+    if (!m_layoutInitialised) return;  // never shown: nothing of the user's to keep
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState(kLayoutVersion));
     settings.setValue("window/dark", m_dark);

@@ -65,6 +65,7 @@ class MainWindow : public QMainWindow {
 
   protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
   private:
     // main_window.cpp: layout, menus, settings
@@ -114,6 +115,7 @@ class MainWindow : public QMainWindow {
     QAction* m_darkAction = nullptr;
     QByteArray m_defaultState;
     bool m_dark = false;
+    bool m_layoutInitialised = false;
     RunState m_state = RunState::idle;
     Activity m_activity = Activity::none;
     bool m_finishedSeen = false;

@@ -10,6 +10,7 @@
 #include <QSlider>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 #include "ui/agreement_heatmap.h"
@@ -19,8 +20,8 @@
 namespace mmupt::ui {
 
 namespace {
-constexpr int kColumns = 3;
-constexpr int kRedrawMs = 150;  // ~7 redraws/s at most; data itself is never dropped
+constexpr int kCardWidth = 330;  // cards per row = available width / this, 1..4
+constexpr int kRedrawMs = 150;   // ~7 redraws/s at most; data itself is never dropped
 }  // namespace
 
 MetricsPanel::MetricsPanel(RunStore* store, QWidget* parent) : QWidget(parent), m_store(store) {
@@ -63,8 +64,7 @@ MetricsPanel::MetricsPanel(RunStore* store, QWidget* parent) : QWidget(parent), 
     addCard(tr("Label accuracy"), {"label/accuracy"}, true);
     addCard(tr("Reward accuracy"), {"label/reward_accuracy"}, true);
     m_heatmap = new AgreementHeatmap(m_grid);
-    auto* grid = static_cast<QGridLayout*>(m_grid->layout());
-    grid->addWidget(m_heatmap, grid->rowCount(), 0, 1, kColumns);
+    layoutCards(2);
 
     m_redrawTimer = new QTimer(this);
     m_redrawTimer->setSingleShot(true);
@@ -95,9 +95,6 @@ MetricsPanel::MetricsPanel(RunStore* store, QWidget* parent) : QWidget(parent), 
 
 void MetricsPanel::addCard(const QString& title, const QStringList& keys, bool optional) {
     auto* card = new MetricCard(title, keys, m_grid);
-    auto* grid = static_cast<QGridLayout*>(m_grid->layout());
-    int index = static_cast<int>(m_cards.size());
-    grid->addWidget(card, index / kColumns, index % kColumns);
     m_cards.push_back(card);
     m_optional.push_back(optional);
 }
@@ -126,6 +123,23 @@ void MetricsPanel::onStepsAppended(int first, int count) {
         if (m_optional[i] && card->seriesSize() > 0) card->show();
     }
     scheduleRedraw();
+}
+
+void MetricsPanel::layoutCards(int columns) {
+    if (columns == m_columns) return;
+    m_columns = columns;
+    auto* grid = static_cast<QGridLayout*>(m_grid->layout());
+    for (MetricCard* card : m_cards) grid->removeWidget(card);
+    grid->removeWidget(m_heatmap);
+    for (int i = 0; i < static_cast<int>(m_cards.size()); ++i)
+        grid->addWidget(m_cards[size_t(i)], i / columns, i % columns);
+    grid->addWidget(m_heatmap, (static_cast<int>(m_cards.size()) + columns - 1) / columns, 0, 1,
+                    columns);
+}
+
+void MetricsPanel::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    layoutCards(std::clamp(width() / kCardWidth, 1, 4));
 }
 
 void MetricsPanel::scheduleRedraw() {

@@ -32,6 +32,7 @@ class MetricsPanel : public QWidget {
 
   protected:
     void showEvent(QShowEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
   private:
     void addCard(const QString& title, const QStringList& keys, bool optional);
@@ -39,6 +40,7 @@ class MetricsPanel : public QWidget {
     void onGroupsAppended(int first, int count);
     void onCleared();
     void scheduleRedraw();
+    void layoutCards(int columns);
 
     RunStore* m_store;
     std::vector<MetricCard*> m_cards;
@@ -47,6 +49,7 @@ class MetricsPanel : public QWidget {
     QSlider* m_smoothing;
     QComboBox* m_xAxis;
     QWidget* m_grid;
+    int m_columns = 0;
     QTimer* m_redrawTimer;
     QElapsedTimer m_sinceRedraw;
 };

@@ -10,7 +10,9 @@
 #include "tests/ui/testkit/synthetic_run.h"
 
 int main(int argc, char** argv) {
-    QGuiApplication app(argc, argv);  // QPainter text on images needs fonts
+    // QPainter text on images needs a QGuiApplication (fonts), but no display.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    QGuiApplication app(argc, argv);
     QCommandLineParser parser;
     parser.setApplicationDescription("Write a synthetic mmupt run directory.");
     parser.addHelpOption();

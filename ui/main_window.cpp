@@ -12,7 +12,6 @@
 #include <QSettings>
 #include <QStatusBar>
 
-#include "core/version.h"
 #include "ui/checkpoints_dialog.h"
 #include "ui/config_form.h"
 #include "ui/log_panel.h"
@@ -142,9 +141,9 @@ void MainWindow::buildMenus() {
         QMessageBox::about(
             this, tr("About mmupt studio"),
             tr("<p><b>mmupt studio</b> %1</p><p>Unsupervised post-training (MM-UPT: GRPO "
-               "with majority-vote self-rewards) of Qwen2-VL models.</p><p>%2</p>")
-                .arg(QString::fromStdString(mmupt::version()),
-                     QString::fromStdString(mmupt::version_banner()).toHtmlEscaped()));
+               "with majority-vote self-rewards) of Qwen2-VL models.</p><p>Engine: %2</p>")
+                .arg(QApplication::applicationVersion(),
+                     m_session ? tr("available") : tr("not available in this build")));
     });
 }
 

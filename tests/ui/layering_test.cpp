@@ -43,4 +43,4 @@ class UiLayeringTest : public QObject {
 };
 
 QTEST_MAIN(UiLayeringTest)
-#include "ui_layering_test.moc"
+#include "layering_test.moc"

@@ -9,8 +9,10 @@ class UiLayeringTest : public QObject {
     Q_OBJECT
   private slots:
     void uiIncludesOnlyTheFacade() {
-        const QRegularExpression coreInclude(R"re(#\s*include\s*["<](core/[^">]+)[">])re");
-        const QRegularExpression torchInclude(R"re(#\s*include\s*[<"](torch|ATen|c10)/)re");
+        const QRegularExpression coreInclude(
+            QStringLiteral("#\\s*include\\s*[\"<](core/[^\">]+)[\">]"));
+        const QRegularExpression torchInclude(
+            QStringLiteral("#\\s*include\\s*[<\"](torch|ATen|c10)/"));
         const QStringList allowed = {"core/session/", "core/config/", "core/util/"};
         int files = 0;
         QDirIterator it(QStringLiteral(MMUPT_SOURCE_DIR) + "/ui", {"*.h", "*.cpp"}, QDir::Files,

@@ -1,0 +1,121 @@
+// RunConfig: the one aggregate configuration of a training run, as nested plain structs whose
+// member initialisers are the defaults (the paper's values where it has them, see
+// docs/config.md). Units and ranges live in the schema table (config_schema.cpp), which drives
+// loading, `--set`, validation, dumps and docs. This header holds data only: no parsing, no I/O.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mmupt {
+
+enum class Dtype { bfloat16, float16, float32 };
+enum class RewardKind { majority_vote, accuracy, sft };
+enum class KlEstimator { k1, k2, k3 };
+enum class LossAgg { token_mean, seq_mean_token_mean, seq_mean_token_sum_norm };
+enum class VotePolicy { abstain, reference };
+enum class BadImagePolicy { skip, error };
+enum class ImageCheck { header, decode };
+
+// Names as written in YAML ("token-mean", "majority_vote"); parse throws ConfigError naming key.
+const char* to_string(Dtype v);
+const char* to_string(RewardKind v);
+const char* to_string(KlEstimator v);
+const char* to_string(LossAgg v);
+const char* to_string(VotePolicy v);
+const char* to_string(BadImagePolicy v);
+const char* to_string(ImageCheck v);
+
+struct ModelConfig {
+    std::string path;                    // Hugging Face model directory; required to train
+    Dtype dtype = Dtype::bfloat16;       // parameter / compute dtype
+    std::string device = "auto";         // auto | cpu | cuda | cuda:N
+    bool freeze_vision = false;          // paper: vision tower trainable
+    bool gradient_checkpointing = true;  // recompute activations in backward
+};
+
+struct DataConfig {
+    std::vector<std::string> train_files;  // JSONL / JSON files or image folders
+    std::vector<std::string> val_files;    // same; hidden labels used for evaluation only
+    std::string prompt_key = "problem";    // falls back to "question" when left at default
+    std::string answer_key = "answer";     // hidden label; never reaches the reward
+    std::string image_key = "images";      // falls back to "image" when left at default
+    std::string choices_key = "choices";   // falls back to "options" when left at default
+    std::string format_prompt =
+        "Please reason step by step, and put your final answer within \\boxed{}.";
+    std::string image_folder_template = "Solve the problem shown in the image.";
+    std::int64_t min_pixels = 262144;       // pixels; images upscaled to at least this
+    std::int64_t max_pixels = 1204224;      // pixels; images downscaled to at most this
+    std::int64_t max_prompt_length = 2048;  // tokens, incl. image tokens
+    BadImagePolicy on_bad_image = BadImagePolicy::skip;
+    ImageCheck image_check = ImageCheck::decode;
+    std::int64_t max_image_bytes = 33554432;    // bytes (32 MiB); larger files are oversized
+    std::int64_t max_image_pixels = 100000000;  // width*height; larger images are oversized
+    std::int64_t max_examples = 0;              // 0 = all; else keep the first N per file list
+    bool shuffle = true;                        // shuffle each epoch by (seed, epoch)
+};
+
+struct RolloutConfig {
+    std::int64_t n = 10;                 // G: responses sampled per prompt
+    double temperature = 0.7;            // sampling temperature
+    double top_p = 0.99;                 // nucleus mass
+    std::int64_t top_k = 0;              // 0 = disabled
+    std::int64_t max_new_tokens = 2048;  // tokens per response
+    std::int64_t seed = -1;              // -1 = derive from trainer.seed
+    double val_temperature = 0.0;        // 0 = greedy evaluation
+};
+
+struct AlgorithmConfig {
+    RewardKind reward = RewardKind::majority_vote;
+    double kl_coef = 1e-2;  // KL-in-loss coefficient; 0 disables the reference
+    KlEstimator kl_estimator = KlEstimator::k3;
+    double kl_clamp = 10.0;        // per-token KL clamped to [-kl_clamp, kl_clamp]
+    double clip_ratio_low = 0.2;   // ratio lower bound 1 - low
+    double clip_ratio_high = 0.3;  // ratio upper bound 1 + high ("clip-higher")
+    double dual_clip = 3.0;        // dual-clip bound c for negative advantages
+    LossAgg loss_agg = LossAgg::token_mean;
+    bool norm_adv_by_std = true;  // GRPO: divide by group std (+1e-6)
+    VotePolicy vote_policy = VotePolicy::abstain;
+    double agreement_threshold = 0.0;  // SRT tau: min majority share to reward; 0 = off
+    bool soft_reward = false;          // reward = share of the response's answer cluster
+    bool skip_uniform_groups = false;  // drop groups whose rewards are all equal
+};
+
+struct OptimConfig {
+    double lr = 1e-6;  // AdamW learning rate, constant after warmup
+    double weight_decay = 1e-2;
+    std::vector<double> betas = {0.9, 0.999};  // AdamW (beta1, beta2)
+    double eps = 1e-8;
+    double grad_clip = 1.0;         // global L2 norm; 0 = off
+    std::int64_t warmup_steps = 0;  // optimizer steps of linear warmup
+};
+
+struct TrainerConfig {
+    std::int64_t rollout_batch_size = 16;   // prompts per step (paper: 512)
+    std::int64_t mini_batch_size = 4;       // prompts per optimizer update (paper: 128)
+    std::int64_t micro_batch_size = 4;      // responses per forward/backward (accumulation)
+    std::int64_t ppo_epochs = 1;            // passes over one rollout batch
+    std::int64_t epochs = 15;               // passes over the training data
+    std::int64_t max_steps = 0;             // steps (rollout batches); 0 = until `epochs` done
+    std::int64_t save_every = 50;           // steps between checkpoints; 0 = final only
+    std::int64_t keep_last = 3;             // checkpoints kept; 0 = keep all
+    std::int64_t log_every = 1;             // steps between log lines (metrics every step)
+    std::int64_t val_every = 0;             // steps between validations; 0 = never
+    std::string output_dir = "runs/mmupt";  // the run directory
+    std::int64_t seed = 1;
+    std::int64_t threads = 0;  // CPU threads for intra-op work; 0 = all cores
+};
+
+struct RunConfig {
+    ModelConfig model;
+    DataConfig data;
+    RolloutConfig rollout;
+    AlgorithmConfig algorithm;
+    OptimConfig optim;
+    TrainerConfig trainer;
+};
+
+bool operator==(const RunConfig& a, const RunConfig& b);  // field by field, via the schema
+inline bool operator!=(const RunConfig& a, const RunConfig& b) { return !(a == b); }
+
+}  // namespace mmupt

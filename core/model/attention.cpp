@@ -1,0 +1,74 @@
+// Attention kernels. The eager path reproduces transformers' numerics; the >= 2.0 path trades
+// that for the fused kernel (fp32 accumulation, same masking semantics).
+#include "core/model/attention.h"
+
+#include <limits>
+
+#include <torch/version.h>
+
+namespace mmupt {
+
+float masked_score() { return std::numeric_limits<float>::lowest(); }
+
+at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                  const at::Tensor& mask) {
+    TORCH_CHECK(q.dim() == 4 && k.dim() == 4 && v.sizes() == k.sizes() && q.size(0) == k.size(0) &&
+                    q.size(3) == k.size(3) && q.size(1) % k.size(1) == 0,
+                "attend: expected q (B, H, Sq, hd), k / v (B, KV, Sk, hd) with H % KV == 0, got ",
+                q.sizes(), ", ", k.sizes(), ", ", v.sizes());
+    const int64_t B = q.size(0), H = q.size(1), Sq = q.size(2), hd = q.size(3);
+    const int64_t KV = k.size(1), Sk = k.size(2), G = H / KV;
+    if (mask.defined())
+        TORCH_CHECK(
+            mask.dim() == 4 && mask.size(0) == B && mask.size(2) == Sq && mask.size(3) == Sk,
+            "attend: expected mask (", B, ", 1, ", Sq, ", ", Sk, "), got ", mask.sizes());
+#if TORCH_VERSION_MAJOR >= 2
+    at::Tensor kr = G > 1 ? k.repeat_interleave(G, 1) : k;  // (B, H, Sk, hd)
+    at::Tensor vr = G > 1 ? v.repeat_interleave(G, 1) : v;
+    at::Tensor m;
+    if (mask.defined()) {  // finite lowest of q's dtype: fp16 / bf16 cannot hold the fp32 one
+        double low = q.scalar_type() == at::kHalf       ? -65504.0
+                     : q.scalar_type() == at::kBFloat16 ? -3.38e38
+                                                        : static_cast<double>(masked_score());
+        m = mask.clamp_min(low).to(q.scalar_type());
+    }
+    return at::scaled_dot_product_attention(q, kr, vr, m);
+#else
+    const double scale = 1.0 / std::sqrt(static_cast<double>(hd));
+    at::Tensor qg = q.reshape({B, KV, G, Sq, hd});  // (B, KV, G, Sq, hd)
+    at::Tensor scores = at::matmul(qg, k.unsqueeze(2).transpose(-1, -2)) * scale;  // (B,KV,G,Sq,Sk)
+    scores = scores.to(at::kFloat);
+    if (mask.defined()) scores = scores + mask.unsqueeze(1);  // (B, 1, 1, Sq, Sk)
+    at::Tensor probs = at::softmax(scores, -1).to(q.scalar_type());
+    return at::matmul(probs, v.unsqueeze(2)).reshape({B, H, Sq, hd});
+#endif
+}
+
+at::Tensor segment_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                             const std::vector<int64_t>& cu) {
+    TORCH_CHECK(q.dim() == 3 && k.sizes() == q.sizes() && v.sizes() == q.sizes(),
+                "segment_attention: expected q / k / v (N, h, hd), got ", q.sizes(), ", ",
+                k.sizes(), ", ", v.sizes());
+    TORCH_CHECK(!cu.empty() && cu.back() == q.size(0), "segment_attention: cu_seqlens ends at ",
+                cu.empty() ? -1 : cu.back(), " but there are ", q.size(0), " rows");
+    const int64_t h = q.size(1), hd = q.size(2);
+    std::vector<at::Tensor> outs;
+    size_t i = 0;
+    while (i + 1 < cu.size()) {
+        const int64_t len = cu[i + 1] - cu[i];
+        size_t j = i;
+        while (j + 1 < cu.size() && cu[j + 1] - cu[j] == len) ++j;
+        const int64_t run = static_cast<int64_t>(j - i);
+        if (len > 0) {
+            auto seg = [&](const at::Tensor& t) {  // (run, h, len, hd)
+                return t.narrow(0, cu[i], run * len).view({run, len, h, hd}).transpose(1, 2);
+            };
+            at::Tensor o = attend(seg(q), seg(k), seg(v), at::Tensor());  // (run, h, len, hd)
+            outs.push_back(o.transpose(1, 2).reshape({run * len, h, hd}));
+        }
+        i = j;
+    }
+    return at::cat(outs, 0);  // (N, h, hd)
+}
+
+}  // namespace mmupt

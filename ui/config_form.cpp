@@ -9,12 +9,15 @@
 #include <QLineEdit>
 #include <QVBoxLayout>
 
+#include "core/config/config_io.h"
+#include "core/util/errors.h"
+
 namespace mmupt::ui {
 
 using Type = ConfigFieldSpec::Type;
 
-ConfigForm::ConfigForm(std::vector<ConfigFieldSpec> fields, QStringList hiddenKeys, QWidget* parent)
-    : QWidget(parent), m_fields(std::move(fields)) {
+ConfigForm::ConfigForm(QStringList hiddenKeys, QWidget* parent)
+    : QWidget(parent), m_fields(schemaFields()) {
     setObjectName("configForm");
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -89,7 +92,7 @@ void ConfigForm::onEdited(const QString& key, const QString& text) {
 QString ConfigForm::setValue(const QString& key, const QString& text) {
     const ConfigFieldSpec* f = find(key);
     if (!f) return tr("unknown config key '%1'").arg(key);
-    m_values[key] = text;
+    m_values[key] = canonicalValue(key, text);
     showValue(*f);
     emit valueChanged(key, text);
     return {};
@@ -104,7 +107,7 @@ void ConfigForm::showValue(const ConfigFieldSpec& f) {
         if (auto* line = qobject_cast<QLineEdit*>(editor); line && line->text() != text)
             line->setText(text);
         m_updating = false;
-        QString error = checkFieldValue(f, text);
+        QString error = checkFieldValue(f.key, text);
         editor->setStyleSheet(error.isEmpty() ? QString() : "border: 2px solid #d0352b;");
         editor->setToolTip(error.isEmpty() ? m_labels.value(f.key)->toolTip() : error);
     }
@@ -128,30 +131,42 @@ void ConfigForm::resetToDefaults() {
     }
 }
 
-QStringList ConfigForm::invalidFields() const {
+QStringList ConfigForm::invalidFields(bool forTraining) const {
     QStringList errors;
+    RunConfig config;
     for (const auto& f : m_fields) {
-        QString e = checkFieldValue(f, m_values.value(f.key));
-        if (!e.isEmpty()) errors << e;
+        try {
+            set_field(config, f.key.toStdString(), m_values.value(f.key).toStdString());
+        } catch (const Error& e) {
+            errors << QString::fromUtf8(e.what());
+        }
     }
+    for (const ConfigIssue& issue : check_config(config, forTraining))
+        errors << QString::fromStdString(issue.message);
     return errors;
 }
 
-QString ConfigForm::toYaml() const { return writeConfigYaml(m_fields, values()); }
+RunConfig ConfigForm::toRunConfig() const {
+    RunConfig config;
+    for (const auto& f : m_fields)
+        set_field(config, f.key.toStdString(), m_values.value(f.key).toStdString());
+    return config;
+}
+
+QString ConfigForm::toYaml() const {
+    return QString::fromStdString(to_yaml(toRunConfig(), /*comments=*/true));
+}
 
 QStringList ConfigForm::loadYaml(const QString& yaml, const QString& origin) {
-    ConfigValues parsed = parseConfigYaml(yaml, origin);  // throws before anything changes
-    resetToDefaults();
-    QStringList problems;
-    for (const auto& [key, text] : parsed) {
-        QString error = setValue(key, text);
-        if (!error.isEmpty()) {
-            problems << QStringLiteral("%1: %2").arg(origin, error);
-            continue;
-        }
-        QString check = checkFieldValue(*find(key), text);
-        if (!check.isEmpty()) problems << QStringLiteral("%1: %2").arg(origin, check);
+    RunConfig config;
+    apply_yaml_text(config, yaml.toStdString(), origin.toStdString());  // throws: nothing changed
+    for (const auto& f : m_fields) {
+        m_values[f.key] = QString::fromStdString(get_field(config, f.key.toStdString()));
+        showValue(f);
     }
+    QStringList problems;
+    for (const ConfigIssue& issue : check_config(config))
+        problems << QStringLiteral("%1: %2").arg(origin, QString::fromStdString(issue.message));
     return problems;
 }
 

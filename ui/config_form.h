@@ -1,21 +1,24 @@
-// A form generated from a list of ConfigFieldSpec: one editor per field (check box, combo box or
-// line edit), grouped by section, tooltips from the docs, non-default values in bold, invalid
-// values outlined red. Holds values as text; YAML in and out via config_yaml.h.
+// A form generated from the config schema's fields (ConfigFieldSpec): one editor per field (check
+// box, combo box or line edit), grouped by section, tooltips from the docs, non-default values
+// in bold, invalid values outlined red. Holds values as set_field text; YAML in and out through
+// core/config (apply_yaml_text / to_yaml), so files match the CLI's exactly.
 #pragma once
 #include <QHash>
 #include <QSet>
 #include <QWidget>
 #include <vector>
 
-#include "ui/config_yaml.h"
+#include "core/config/config_schema.h"
+#include "ui/config_fields.h"
 
 namespace mmupt::ui {
+
+using ConfigValues = std::vector<std::pair<QString, QString>>;  // key, value text (ordered)
 
 class ConfigForm : public QWidget {
     Q_OBJECT
   public:
-    explicit ConfigForm(std::vector<ConfigFieldSpec> fields, QStringList hiddenKeys = {},
-                        QWidget* parent = nullptr);
+    explicit ConfigForm(QStringList hiddenKeys = {}, QWidget* parent = nullptr);
 
     const std::vector<ConfigFieldSpec>& fields() const { return m_fields; }
     QString value(const QString& key) const;
@@ -24,11 +27,16 @@ class ConfigForm : public QWidget {
     QString setValue(const QString& key, const QString& text);
     ConfigValues values() const;  // every field, in field order
     void resetToDefaults();
-    QStringList invalidFields() const;  // error sentences
+    // Error sentences: unparsable values, ranges, cross-field rules; `forTraining` adds the
+    // required fields (model.path, data.train_files).
+    QStringList invalidFields(bool forTraining = false) const;
 
-    QString toYaml() const;
-    // Defaults, then the document's values. Returns the problems (unknown keys, bad values);
-    // throws mmupt::ConfigError on malformed YAML (nothing changed then).
+    // The values as a RunConfig; throws ConfigError naming the first unparsable field.
+    RunConfig toRunConfig() const;
+    QString toYaml() const;  // throws ConfigError like toRunConfig()
+    // Defaults, then the document, as the CLI reads it. Throws mmupt::ConfigError (malformed
+    // YAML, unknown key with a suggestion, wrong type; file and line named) and changes nothing
+    // then; returns the range / cross-field problems of what was loaded.
     QStringList loadYaml(const QString& yaml, const QString& origin);
 
     // "key=value" for every field whose value differs from `base` (defaults for missing keys).

@@ -77,6 +77,7 @@ class MainWindow : public QMainWindow {
     void restoreSettings();
     void saveSettings();
     bool confirm(const QString& question);
+    void warn(const QString& message);
     void showEngineMissing();
     // main_window_run.cpp: engine commands and events
     void connectBridge();

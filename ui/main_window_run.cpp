@@ -62,6 +62,15 @@ void MainWindow::connectBridge() {
     });
 }
 
+void MainWindow::warn(const QString& message) {
+    // Window-modal but not blocking: no nested event loop, nothing for a test to dismiss.
+    auto* box =
+        new QMessageBox(QMessageBox::Warning, windowTitle(), message, QMessageBox::Ok, this);
+    box->setObjectName("warningDialog");
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
 bool MainWindow::runActive() const { return m_session && m_activity != Activity::none; }
 
 void MainWindow::updateRunActions() {
@@ -81,10 +90,9 @@ void MainWindow::updateRunActions() {
 
 void MainWindow::startTraining() {
     if (!m_session) return showEngineMissing();
-    QStringList invalid = m_setup->form()->invalidFields();
+    QStringList invalid = m_setup->form()->invalidFields(/*forTraining=*/true);
     if (!invalid.isEmpty()) {
-        QMessageBox::warning(this, windowTitle(),
-                             tr("Fix the config first:\n%1").arg(invalid.join('\n')));
+        warn(tr("Fix the config first:\n%1").arg(invalid.join('\n')));
         return;
     }
     m_watcher->stop();
@@ -94,8 +102,7 @@ void MainWindow::startTraining() {
     try {
         m_session->start_training(m_setup->configSource());
     } catch (const std::exception& e) {
-        QMessageBox::warning(this, windowTitle(),
-                             tr("Could not start training:\n%1").arg(QString::fromUtf8(e.what())));
+        warn(tr("Could not start training:\n%1").arg(QString::fromUtf8(e.what())));
         return;
     }
     m_activity = Activity::training;
@@ -109,7 +116,7 @@ void MainWindow::previewVotes(int numImages) {
     try {
         m_session->preview_votes(m_setup->configSource(), numImages);
     } catch (const std::exception& e) {
-        QMessageBox::warning(this, windowTitle(), QString::fromUtf8(e.what()));
+        warn(QString::fromUtf8(e.what()));
         return;
     }
     m_preview->setGroups({});
@@ -125,7 +132,7 @@ void MainWindow::resumeFromCheckpoint() {
         this, tr("Run directory to resume (from its latest checkpoint)"));
     if (dir.isEmpty()) return;
     if (list_checkpoints(dir.toStdString()).empty()) {
-        QMessageBox::warning(this, windowTitle(), tr("%1 has no complete checkpoint.").arg(dir));
+        warn(tr("%1 has no complete checkpoint.").arg(dir));
         return;
     }
     m_watcher->stop();
@@ -134,7 +141,7 @@ void MainWindow::resumeFromCheckpoint() {
     try {
         m_session->resume_training(dir.toStdString());
     } catch (const std::exception& e) {
-        QMessageBox::warning(this, windowTitle(), QString::fromUtf8(e.what()));
+        warn(QString::fromUtf8(e.what()));
         return;
     }
     m_activity = Activity::training;

@@ -40,7 +40,7 @@ QString shellQuote(const QString& s) {
 RunSetupPanel::RunSetupPanel(Session* session, QWidget* parent)
     : QWidget(parent), m_session(session) {
     setObjectName("runSetupPanel");
-    m_form = new ConfigForm(builtinConfigFields(), {"model.path", "data.train_files"}, this);
+    m_form = new ConfigForm({"model.path", "data.train_files"}, this);
     auto* scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     scroll->setWidget(m_form);
@@ -113,7 +113,7 @@ QWidget* RunSetupPanel::buildPickers() {
     connect(fileBrowse, &QPushButton::clicked, this, [this] { browseDataset(false); });
     connect(folderBrowse, &QPushButton::clicked, this, [this] { browseDataset(true); });
     connect(m_datasetEdit, &QLineEdit::editingFinished, this, [this] {
-        if (listText({m_datasetEdit->text()}) != m_form->value("data.train_files"))
+        if (listItems(m_form->value("data.train_files")).value(0) != m_datasetEdit->text())
             pickDataset(m_datasetEdit->text());
     });
     auto* dataRow = new QHBoxLayout;
@@ -240,10 +240,16 @@ QString RunSetupPanel::loadConfigFile(const QString& path) {
 }
 
 QString RunSetupPanel::saveConfigFile(const QString& path) {
+    QString yaml;
+    try {
+        yaml = m_form->toYaml();
+    } catch (const std::exception& e) {
+        return tr("Fix the config before saving: %1").arg(QString::fromUtf8(e.what()));
+    }
     QFile f(path);
     if (!f.open(QIODevice::WriteOnly | QIODevice::Text | QIODevice::Truncate))
         return tr("Cannot write %1: %2").arg(path, f.errorString());
-    QTextStream(&f) << m_form->toYaml();
+    QTextStream(&f) << yaml;
     if (f.error() != QFile::NoError) return tr("Writing %1 failed").arg(path);
     m_configPath = path;
     m_baseValues = m_form->values();

@@ -6,7 +6,7 @@
 #include <QWidget>
 
 #include "core/session/session.h"
-#include "ui/config_yaml.h"
+#include "ui/config_form.h"
 
 class QLabel;
 class QLineEdit;

@@ -9,6 +9,7 @@
 #include <QtTest>
 
 #include "tests/ui/testkit/fake_session.h"
+#include "ui/checkpoints_dialog.h"
 #include "ui/config_form.h"
 #include "ui/main_window.h"
 #include "ui/metric_card.h"
@@ -28,6 +29,12 @@ std::unique_ptr<testkit::FakeSession> fake(testkit::FakeScript script, testkit::
     *raw = s.get();
     return s;
 }
+
+// Start refuses a config lacking the required fields (model.path, data.train_files).
+void fillRequired(ui::MainWindow& window) {
+    window.setupPanel()->form()->setValue("model.path", "/models/fake-qwen2-vl");
+    window.setupPanel()->form()->setValue("data.train_files", "[/data/fake.jsonl]");
+}
 }  // namespace
 
 class LiveRunTest : public QObject {
@@ -46,6 +53,7 @@ class LiveRunTest : public QObject {
         QSignalSpy ended(&window, &ui::MainWindow::runEnded);
         window.setupPanel()->form()->setValue("rollout.n", "6");
         window.setupPanel()->form()->setValue("trainer.max_steps", "4");
+        fillRequired(window);
         window.startTraining();
         QVERIFY(ended.wait(5000));
         auto result = ended.at(0).at(0).value<RunFinished>();
@@ -83,11 +91,22 @@ class LiveRunTest : public QObject {
         QVERIFY(window.bridge()->ticksWithEvents() < window.bridge()->eventsDelivered());
     }
 
+    void startRefusesConfigWithoutModel() {
+        testkit::FakeSession* session = nullptr;
+        ui::MainWindow window(fake({}, &session));
+        window.startTraining();  // model.path and data.train_files empty
+        auto* box = window.findChild<QMessageBox*>("warningDialog");
+        QVERIFY(box);
+        QVERIFY2(box->text().contains("model.path"), qPrintable(box->text()));
+        QCOMPARE(session->state(), RunState::idle);
+    }
+
     void pinnedGroupFollowedAcrossSteps() {
         testkit::FakeSession* session = nullptr;
         ui::MainWindow window(fake({/*steps=*/3, /*groupsPerStep=*/2, /*G=*/4}, &session));
         QSignalSpy ended(&window, &ui::MainWindow::runEnded);
         window.samplesPanel()->pinGroup("train-00001");
+        fillRequired(window);
         window.startTraining();
         QVERIFY(ended.wait(5000));
         QTRY_COMPARE(window.samplesPanel()->pinnedHistoryRows(), 3);
@@ -100,6 +119,7 @@ class LiveRunTest : public QObject {
         script.stepIntervalMs = 5;
         ui::MainWindow window(fake(script, &session));
         QSignalSpy ended(&window, &ui::MainWindow::runEnded);
+        fillRequired(window);
         window.startTraining();
         QTRY_VERIFY(window.store()->steps().size() >= 2);
         session->pause();
@@ -124,6 +144,7 @@ class LiveRunTest : public QObject {
         ui::MainWindow window(fake(script, &session));
         window.show();
         QSignalSpy ended(&window, &ui::MainWindow::runEnded);
+        fillRequired(window);
         window.startTraining();
         QVERIFY(ended.wait(5000));
         QCOMPARE(ended.at(0).at(0).value<RunFinished>().state, RunState::failed);
@@ -143,6 +164,20 @@ class LiveRunTest : public QObject {
         QCOMPARE(int(window.store()->groups().size()), 0);  // previews are not training data
     }
 
+    void exportCheckpointReportsProgress() {
+        testkit::FakeSession* session = nullptr;
+        ui::MainWindow window(fake({}, &session));
+        QSignalSpy ended(&window, &ui::MainWindow::runEnded);
+        ui::CheckpointsDialog* dialog = window.checkpointsDialog();
+        QSignalSpy progress(window.bridge(), &ui::SessionBridge::progressReported);
+        emit dialog->exportRequested("/tmp/run/checkpoints/step-4", "/tmp/exported");
+        QVERIFY(ended.wait(5000));
+        QCOMPARE(ended.at(0).at(0).value<RunFinished>().state, RunState::finished);
+        QCOMPARE(QString::fromStdString(session->lastExportOut()), QString("/tmp/exported"));
+        QVERIFY(progress.count() >= 1);
+        QCOMPARE(progress.last().at(1).toDouble(), 1.0);
+    }
+
     void closeDuringRunAsksStopsAndWaits() {
         testkit::FakeSession* session = nullptr;
         testkit::FakeScript script;
@@ -155,6 +190,7 @@ class LiveRunTest : public QObject {
             asked << q;
             return asked.size() > 1;  // first: "no, keep running"; then yes
         });
+        fillRequired(*window);
         window->startTraining();
         QTRY_VERIFY(window->store()->steps().size() >= 1);
         QVERIFY(!window->close());  // answered no
@@ -179,6 +215,7 @@ class LiveRunTest : public QObject {
             asked << q;
             return asked.size() == 1;  // yes, quit; then "keep waiting?" no
         });
+        fillRequired(*window);
         window->startTraining();
         QTRY_VERIFY(window->store()->steps().size() >= 1);
         QElapsedTimer timer;

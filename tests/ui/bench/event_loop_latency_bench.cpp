@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "tests/ui/testkit/fake_session.h"
+#include "ui/config_form.h"
 #include "ui/main_window.h"
+#include "ui/run_setup_panel.h"
 #include "ui/run_store.h"
 #include "ui/session_bridge.h"
 
@@ -74,6 +76,8 @@ int main(int argc, char** argv) {
     window.show();
 
     report("idle window", probe(1000));
+    window.setupPanel()->form()->setValue("model.path", "/models/fake");
+    window.setupPanel()->form()->setValue("data.train_files", "[/data/fake.jsonl]");
     window.startTraining();
     QElapsedTimer clock;
     clock.start();

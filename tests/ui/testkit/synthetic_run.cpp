@@ -9,9 +9,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/config/config_io.h"
+#include "core/config/config_schema.h"
 #include "core/session/run_files.h"
-#include "ui/config_fields.h"
-#include "ui/config_yaml.h"
 
 namespace mmupt::testkit {
 
@@ -200,16 +200,18 @@ QString writeSyntheticRun(const QString& dir, const SyntheticRunOptions& o) {
         for (int i = 0; i < o.examples; ++i)
             if (!writeImage(d.filePath(QStringLiteral("images/%1.png").arg(i)), i))
                 return QStringLiteral("cannot write image %1").arg(i);
-    ui::ConfigValues values = {{"model.path", "/models/Qwen2-VL-2B-Instruct"},
-                               {"data.train_files", "[synthetic.jsonl]"},
-                               {"rollout.n", QString::number(o.G)},
-                               {"trainer.rollout_batch_size", QString::number(o.groupsPerStep)},
-                               {"trainer.max_steps", QString::number(o.totalSteps)},
-                               {"trainer.output_dir", dir}};
+    RunConfig run;
+    set_field(run, "model.path", "/models/Qwen2-VL-2B-Instruct");
+    set_field(run, "data.train_files", "[synthetic.jsonl]");
+    set_field(run, "rollout.n", std::to_string(o.G));
+    set_field(run, "trainer.rollout_batch_size", std::to_string(o.groupsPerStep));
+    set_field(run, "trainer.mini_batch_size", std::to_string(std::min(4, o.groupsPerStep)));
+    set_field(run, "trainer.max_steps", std::to_string(o.totalSteps));
+    set_field(run, "trainer.output_dir", dir.toStdString());
     QFile config(d.filePath(run_files::kConfig));
     if (!config.open(QIODevice::WriteOnly | QIODevice::Text)) return "cannot write config.yaml";
     QTextStream(&config) << "# SYNTHETIC run directory (generated for tests / screenshots)\n"
-                         << ui::writeConfigYaml(ui::builtinConfigFields(), values);
+                         << QString::fromStdString(to_yaml(run, /*comments=*/true));
     config.close();
     for (const char* f : {run_files::kMetrics, run_files::kSamples, run_files::kLog})
         QFile::remove(d.filePath(f));

@@ -16,17 +16,17 @@
 namespace mmupt {
 
 struct GenerationRequest {
-    std::vector<int64_t> prompt_ids;  // the rendered chat prompt, image pads expanded
-    at::Tensor pixel_values;          // (N, 1176) for the prompt's images; undefined = text only
+    std::vector<int64_t> prompt_ids;   // the rendered chat prompt, image pads expanded
+    at::Tensor pixel_values;           // (N, 1176) for the prompt's images; undefined = text only
     std::vector<GridThw> image_grids;  // one per image, in prompt order
-    uint64_t prompt_key = 0;          // stable per example (e.g. a hash of its id)
+    uint64_t prompt_key = 0;           // stable per example (e.g. a hash of its id)
 };
 
 struct GenerationParams {
-    TokenSamplingParams sampling;       // temperature 0 = greedy
-    int num_samples = 1;                // G
+    TokenSamplingParams sampling;  // temperature 0 = greedy
+    int num_samples = 1;           // G
     int max_new_tokens = 256;
-    std::vector<int64_t> stop_ids;      // e.g. generation_config eos ids
+    std::vector<int64_t> stop_ids;  // e.g. generation_config eos ids
     uint64_t seed = 0;
 };
 

@@ -16,6 +16,7 @@
 #include "core/demo/synthetic_dataset.h"
 #include "core/demo/synthetic_tasks.h"
 #include "core/model/model_dir.h"
+#include "core/trainer/trainer.h"
 #include "tests/core/model_dir_util.h"
 #include "tests/core/test_paths.h"
 
@@ -131,6 +132,27 @@ inline RunConfig tiny_run_config(const std::string& output_dir, int max_steps) {
     c.optim.lr = 1e-3;
     return c;
 }
+
+inline RunFinished train(const RunConfig& c) { return Trainer::start(c, nullptr, nullptr)->run(); }
+
+// Stage 1, "First SFT": 30 steps of cross-entropy on \boxed{label}, built once per build and
+// shared by the test processes. Its last checkpoint is the model the GRPO runs start from.
+inline const std::string& sft_run() {
+    static const std::string dir =
+        shared_test_dir("sft",
+                        [](const std::string& scratch) {
+                            RunConfig c = tiny_run_config(scratch + "/run", 30);
+                            c.algorithm.reward = RewardKind::sft;
+                            c.trainer.rollout_batch_size = 8;
+                            c.trainer.mini_batch_size = 8;
+                            c.optim.lr = 1e-2;
+                            RunFinished r = train(c);
+                            ASSERT_EQ(r.state, RunState::finished) << r.message;
+                        }) +
+        "/run";
+    return dir;
+}
+inline std::string sft_model() { return sft_run() + "/checkpoints/step-30"; }
 
 inline std::vector<std::string> read_lines(const std::string& path) {
     std::ifstream in(path);

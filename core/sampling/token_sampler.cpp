@@ -4,6 +4,7 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <tuple>
 
 #include "core/util/errors.h"
@@ -55,36 +56,41 @@ at::Tensor inverse_cdf(const at::Tensor& mass, const at::Tensor& u) {
     return at::minimum(idx, last);  // (N, 1)
 }
 
-}  // namespace
-
-// Cost: O(N V) passes without filters; top-k / top-p work on a sorted prefix from topk (K0 =
-// top_k, or a growing guess for top_p alone), never a full sort unless the prefix is too short.
-SampledTokens sample_next_tokens(const at::Tensor& logits, const TokenSamplingParams& params,
-                                 std::uint64_t seed, const std::vector<std::uint64_t>& row_keys,
-                                 std::uint64_t position) {
-    at::NoGradGuard no_grad;
-    TORCH_CHECK(logits.dim() == 2, "logits must be (N, V), got ", logits.sizes());
-    const int64_t n = logits.size(0), vocab = logits.size(1);
-    TORCH_CHECK(static_cast<int64_t>(row_keys.size()) == n, "expected ", n, " row keys, got ",
-                row_keys.size());
-    if (params.temperature < 0 || !(params.top_p > 0 && params.top_p <= 1) || params.top_k < 0)
-        throw ConfigError("sampling needs temperature >= 0, top_p in (0, 1], top_k >= 0");
-
+// One block of rows. Cost: 3-4 passes over (N, V) without filters; top-k / top-p work on a
+// sorted prefix from topk (K0 = top_k, or a growing guess for top_p alone), never a full sort
+// unless the prefix is too short.
+SampledTokens sample_rows(const at::Tensor& logits, const TokenSamplingParams& params,
+                          std::uint64_t seed, const std::vector<std::uint64_t>& row_keys,
+                          std::uint64_t position) {
+    const int64_t vocab = logits.size(1);
     SampledTokens out;
+    // x: logits / T in fp32 (no copy for fp32 logits at T = 0 or 1); one (N, V) buffer `e` for
+    // exp(x - max) then its cumulative sums, so a step costs 3-4 passes over (N, V).
+    at::Tensor x = logits.to(at::kFloat);  // (N, V)
+    if (params.temperature != 0 && params.temperature != 1) x = x / params.temperature;
     if (params.temperature == 0) {
-        at::Tensor x = logits.to(at::kFloat);  // (N, V)
-        out.tokens = x.argmax(-1);
-        out.logprobs = x.gather(-1, out.tokens.unsqueeze(-1)).squeeze(-1) - at::logsumexp(x, -1);
+        auto [max, argmax] = x.max(-1, /*keepdim=*/true);  // (N, 1) one pass for both
+        at::Tensor lse = max + (x - max).exp_().sum(-1, /*keepdim=*/true).log_();
+        out.tokens = argmax.squeeze(-1);         // (N)
+        out.logprobs = (max - lse).squeeze(-1);  // x at the argmax is the max
         return out;
     }
-    at::Tensor x = logits.to(at::kFloat) / params.temperature;  // (N, V) fresh
-    at::Tensor lse = at::logsumexp(x, -1, /*keepdim=*/true);    // (N, 1)
+    at::Tensor max = x.amax(-1, /*keepdim=*/true);  // (N, 1)
+    at::Tensor e = (x - max).exp_();                // (N, V)
     at::Tensor u = row_uniforms(seed, row_keys, position, x.device());
     const bool top_k = params.top_k > 0 && params.top_k < vocab;
+    at::Tensor lse;  // (N, 1) logsumexp of x
     if (!top_k && params.top_p >= 1.0) {
         // No filter: inverse CDF in vocabulary order (no sort needed).
-        out.tokens = inverse_cdf((x - lse).exp_(), u).squeeze(-1);  // (N)
+        e.cumsum_(-1);  // (N, V) unnormalised CDF, in place
+        at::Tensor total = e.narrow(1, vocab - 1, 1).contiguous();  // (N, 1)
+        lse = max + total.log();
+        out.tokens = at::minimum(at::searchsorted(e, u * total, false, /*right=*/true),
+                                 at::searchsorted(e, total, false, /*right=*/false))
+                         .squeeze(-1);  // (N)
     } else {
+        lse = max + e.sum(-1, /*keepdim=*/true).log_();
+        e = at::Tensor();
         // The smallest sorted prefix that holds every kept token.
         int64_t K = top_k ? params.top_k : std::min<int64_t>(vocab, 256);
         at::Tensor values, order, probs, keep;  // (N, K) descending
@@ -106,6 +112,36 @@ SampledTokens sample_next_tokens(const at::Tensor& logits, const TokenSamplingPa
     // log_softmax(x / T) at the token, before filtering: what the training forward recomputes.
     out.logprobs = (x.gather(-1, out.tokens.unsqueeze(-1)) - lse).squeeze(-1);
     return out;
+}
+
+}  // namespace
+
+SampledTokens sample_next_tokens(const at::Tensor& logits, const TokenSamplingParams& params,
+                                 std::uint64_t seed, const std::vector<std::uint64_t>& row_keys,
+                                 std::uint64_t position) {
+    at::NoGradGuard no_grad;
+    TORCH_CHECK(logits.dim() == 2, "logits must be (N, V), got ", logits.sizes());
+    const int64_t n = logits.size(0), vocab = logits.size(1);
+    TORCH_CHECK(static_cast<int64_t>(row_keys.size()) == n, "expected ", n, " row keys, got ",
+                row_keys.size());
+    if (params.temperature < 0 || !(params.top_p > 0 && params.top_p <= 1) || params.top_k < 0)
+        throw ConfigError("sampling needs temperature >= 0, top_p in (0, 1], top_k >= 0");
+    // On CPU, blocks of rows with (rows, V) temporaries of <= 8 MB: they stay in cache and in
+    // malloc's heap (larger blocks are mmap-ed, page-faulted and unmapped on every call). Rows
+    // are independent, so blocking changes no result.
+    const int64_t block =
+        logits.is_cpu() ? std::max<int64_t>(1, (int64_t{1} << 21) / std::max<int64_t>(vocab, 1))
+                        : n;
+    if (n <= block) return sample_rows(logits, params, seed, row_keys, position);
+    std::vector<at::Tensor> tokens, logprobs;
+    for (int64_t r = 0; r < n; r += block) {
+        const int64_t m = std::min(block, n - r);
+        const std::vector<std::uint64_t> keys(row_keys.begin() + r, row_keys.begin() + r + m);
+        SampledTokens s = sample_rows(logits.narrow(0, r, m), params, seed, keys, position);
+        tokens.push_back(s.tokens);
+        logprobs.push_back(s.logprobs);
+    }
+    return {at::cat(tokens), at::cat(logprobs)};
 }
 
 }  // namespace mmupt

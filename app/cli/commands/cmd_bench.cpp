@@ -61,7 +61,7 @@ int run_bench(const std::vector<std::string>& args) {
         .option("--threads", "N", "CPU threads, 0 = libtorch's default", "0")
         .option("--new-tokens", "K", "tokens generated per sample", "128")
         .option("--rows", "LIST", "B*G values for the decode table", "1,8,64")
-        .option("--baseline-max-rows", "N", "measure the no-cache baseline up to this B*G", "8")
+        .option("--baseline-max-rows", "N", "measure the no-cache baseline up to this B*G", "1")
         .option("--temperature", "T", "sampling temperature (0 = greedy)", "1")
         .option("--device", "DEV", "cpu, cuda, cuda:N or auto", "cpu")
         .option("--dtype", "TYPE", "float32, bfloat16, float16 or auto", "float32");

@@ -17,7 +17,7 @@ struct GenerationBenchOptions {
     ModelOptions model;                  // device, dtype
     int new_tokens = 128;                // tokens per sample (no stop ids)
     std::vector<int> rows = {1, 8, 64};  // B*G values (one prompt, G = rows)
-    int baseline_max_rows = 8;           // the no-cache baseline only for rows <= this
+    int baseline_max_rows = 1;           // the no-cache baseline only for rows <= this
     int text_tokens = 40;                // prompt text tokens around the image
     int64_t image_side = 224;            // pixels: 224 -> grid (1, 16, 16), 64 image tokens
     double temperature = 1.0;            // sampling as in training rollouts (0 = greedy)

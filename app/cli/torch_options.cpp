@@ -1,6 +1,8 @@
 // --device / --dtype / --threads for the model-running commands.
 #include "app/cli/torch_options.h"
 
+#include <dlfcn.h>
+
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
 
@@ -47,6 +49,25 @@ int set_threads(long long n) {
         throw UsageError("--threads must be in [0, 1024], got " + std::to_string(n));
     if (n > 0) at::set_num_threads(static_cast<int>(n));
     return at::get_num_threads();
+}
+
+std::string blas_note() {
+    // Looked up at run time: libtorch may link OpenBLAS, MKL or another BLAS.
+    using CoreName = char* (*)();
+    auto corename = reinterpret_cast<CoreName>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
+    if (!corename) return "";
+    const std::string core = corename();
+    std::string note = "BLAS: OpenBLAS with " + core + " kernels";
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    const bool avx512 = __builtin_cpu_supports("avx512f"), avx2 = __builtin_cpu_supports("avx2");
+    const bool old = core == "Prescott" || core == "Core2" || core == "Nehalem" || core == "Atom" ||
+                     core == "Penryn" || core == "Dunnington";
+    if (old && (avx2 || avx512))
+        note += std::string(" although this CPU has ") + (avx512 ? "AVX-512" : "AVX2") +
+                " (OpenBLAS did not recognise it); OPENBLAS_CORETYPE=" +
+                (avx512 ? "SkylakeX" : "Haswell") + " in the environment selects faster ones";
+#endif
+    return note;
 }
 
 }  // namespace mmupt::cli

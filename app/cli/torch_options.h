@@ -15,5 +15,8 @@ c10::ScalarType parse_dtype(const std::string& name, const c10::Device& device);
 const char* dtype_name(c10::ScalarType t);
 // Sets libtorch's intra-op threads when n > 0; returns the number in use.
 int set_threads(long long n);
+// One line on the BLAS kernels OpenBLAS chose (empty when libtorch does not use OpenBLAS),
+// with a hint when it fell back to old-CPU kernels on a CPU with AVX2 / AVX-512.
+std::string blas_note();
 
 }  // namespace mmupt::cli

@@ -1,7 +1,8 @@
 // Throughput measurement of the generation path on a random model of a preset size (built in
 // memory with Qwen's vocabulary, no files): prefill tokens/s, KV-cache decode tokens/s for
-// several B*G row counts through generate(), and the same decode without the cache (the whole
-// sequence recomputed every step) as the baseline. For `mmupt bench`; no targets here.
+// several B*G row counts through generate(), and the same decode without the cache as two
+// baselines: the naive full forward each step (what transformers without a cache did) and a lean
+// recompute (image features kept, LM head on the last position only). No targets here.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -25,9 +26,11 @@ struct GenerationBenchOptions {
 };
 
 struct GenerationBenchRow {
-    int rows = 0;                      // B*G
-    double decode_tokens_per_s = 0;    // KV cache, after the first token
-    double nocache_tokens_per_s = -1;  // baseline; < 0 when not measured
+    int rows = 0;                    // B*G
+    double decode_tokens_per_s = 0;  // KV cache, after the first token
+    // Baselines without the cache (< 0 when not measured), every step over the whole sequence:
+    double full_forward_tokens_per_s = -1;  // forward(): vision tower + logits at every position
+    double recompute_tokens_per_s = -1;     // image features kept, head on the last position
     double decode_seconds = 0;
 };
 

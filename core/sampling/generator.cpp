@@ -73,6 +73,68 @@ void check_params(const GenerationParams& p) {
                           std::to_string(p.max_new_tokens));
 }
 
+// The B*G samples and the cache rows that hold them: sample n = b*G + g lives in cache row r
+// where rows[r] == n; finished samples keep their row until a compaction drops it.
+struct SampleRows {
+    std::vector<GeneratedSample*> sample;  // (B*G)
+    std::vector<uint64_t> key;             // (B*G) sampler row keys
+    std::vector<int64_t> rows;             // (R) sample of each cache row
+    std::vector<char> done;                // (B*G)
+
+    SampleRows(std::vector<std::vector<GeneratedSample>>& result,
+               const std::vector<GenerationRequest>& requests, int64_t G) {
+        for (size_t b = 0; b < requests.size(); ++b)
+            for (int64_t g = 0; g < G; ++g) {
+                sample.push_back(&result[b][g]);
+                key.push_back(sample_key(requests[b].prompt_key, static_cast<uint64_t>(g)));
+            }
+        for (size_t n = 0; n < sample.size(); ++n) rows.push_back(static_cast<int64_t>(n));
+        done.assign(sample.size(), 0);
+    }
+    int64_t size() const { return static_cast<int64_t>(rows.size()); }
+    // Cache rows still running, and their keys.
+    std::vector<int64_t> live(std::vector<uint64_t>& keys) const {
+        std::vector<int64_t> out;
+        for (size_t r = 0; r < rows.size(); ++r)
+            if (!done[rows[r]])
+                out.push_back(static_cast<int64_t>(r)), keys.push_back(key[rows[r]]);
+        return out;
+    }
+    // Appends the draws of the live rows; returns how many rows are finished now.
+    int64_t record(const std::vector<int64_t>& live, const SampledTokens& drawn,
+                   const std::vector<int64_t>& stop, bool last) {
+        at::Tensor tok = drawn.tokens.to(at::kCPU), lp = drawn.logprobs.to(at::kCPU);  // (L)
+        const int64_t* tok_p = tok.data_ptr<int64_t>();
+        const float* lp_p = lp.data_ptr<float>();
+        int64_t finished = size() - static_cast<int64_t>(live.size());
+        for (size_t i = 0; i < live.size(); ++i) {
+            GeneratedSample& s = *sample[rows[live[i]]];
+            s.ids.push_back(tok_p[i]);
+            s.logprobs.push_back(lp_p[i]);
+            s.stopped = std::find(stop.begin(), stop.end(), tok_p[i]) != stop.end();
+            if (s.stopped || last) done[rows[live[i]]] = 1, ++finished;
+        }
+        return finished;
+    }
+    // Drops finished rows from the cache (one copy of it).
+    void compact(KvCache& cache, at::Device device) {
+        std::vector<int64_t> keep, kept;
+        for (size_t r = 0; r < rows.size(); ++r)
+            if (!done[rows[r]]) keep.push_back(static_cast<int64_t>(r)), kept.push_back(rows[r]);
+        cache.select_rows(long_tensor(keep, device));
+        rows.swap(kept);
+    }
+    // The next step's ids (R, 1) and, when some rows are finished, their 0 step mask (R, 1).
+    void next_inputs(at::Device device, at::Tensor& ids, at::Tensor& step_mask) const {
+        std::vector<int64_t> next(rows.size(), 0), mask(rows.size(), 0);
+        for (size_t r = 0; r < rows.size(); ++r)
+            if (!done[rows[r]]) next[r] = sample[rows[r]]->ids.back(), mask[r] = 1;
+        ids = long_tensor(next, device).view({-1, 1});
+        if (std::find(mask.begin(), mask.end(), 0) != mask.end())
+            step_mask = long_tensor(mask, device).view({-1, 1});
+    }
+};
+
 }  // namespace
 
 std::vector<std::vector<GeneratedSample>> generate(VlmModel& model,
@@ -92,20 +154,7 @@ std::vector<std::vector<GeneratedSample>> generate(VlmModel& model,
     EvalModeGuard eval_mode(model);
     const at::Device device = model->options().device;
     auto t0 = Clock::now();
-
-    // Sample n = b*G + g; rows[r] = the sample in cache row r (rows shrink on compaction).
-    std::vector<GeneratedSample*> sample(B * G);
-    std::vector<uint64_t> key(B * G);
-    for (int64_t b = 0; b < B; ++b)
-        for (int64_t g = 0; g < G; ++g) {
-            sample[b * G + g] = &result[b][g];
-            key[b * G + g] = sample_key(requests[b].prompt_key, static_cast<uint64_t>(g));
-        }
-    std::vector<int64_t> rows(B * G);
-    for (int64_t n = 0; n < B * G; ++n) rows[n] = n;
-    std::vector<char> done(B * G, 0);
-    const std::vector<int64_t>& stop = params.stop_ids;
-
+    SampleRows rows(result, requests, G);
     KvCache cache;
     at::Tensor logits = model->prefill(batch_inputs(requests, device), cache,
                                        /*reserve=*/params.max_new_tokens);  // (B, V)
@@ -115,55 +164,27 @@ std::vector<std::vector<GeneratedSample>> generate(VlmModel& model,
     }
     for (int t = 0;; ++t) {
         // Draw for the rows still running (finished rows stay in the cache until compaction).
-        std::vector<int64_t> live;  // cache rows
-        std::vector<uint64_t> live_keys;
-        for (size_t r = 0; r < rows.size(); ++r)
-            if (!done[rows[r]])
-                live.push_back(static_cast<int64_t>(r)), live_keys.push_back(key[rows[r]]);
-        const bool all_live = live.size() == rows.size();
-        at::Tensor live_logits =
-            all_live ? logits : logits.index_select(0, long_tensor(live, device));
-        SampledTokens drawn = sample_next_tokens(live_logits, params.sampling, params.seed,
-                                                 live_keys, static_cast<uint64_t>(t));
-        at::Tensor tok = drawn.tokens.to(at::kCPU), lp = drawn.logprobs.to(at::kCPU);  // (L)
-        const int64_t* tok_p = tok.data_ptr<int64_t>();
-        const float* lp_p = lp.data_ptr<float>();
-        const bool last = t + 1 >= params.max_new_tokens;
-        int64_t finished = static_cast<int64_t>(rows.size() - live.size());
-        for (size_t i = 0; i < live.size(); ++i) {
-            const int64_t n = rows[live[i]];
-            sample[n]->ids.push_back(tok_p[i]);
-            sample[n]->logprobs.push_back(lp_p[i]);
-            sample[n]->stopped = std::find(stop.begin(), stop.end(), tok_p[i]) != stop.end();
-            if (sample[n]->stopped || last) done[n] = 1, ++finished;
-        }
+        std::vector<uint64_t> keys;
+        const std::vector<int64_t> live = rows.live(keys);
+        const bool all_live = static_cast<int64_t>(live.size()) == rows.size();
+        SampledTokens drawn = sample_next_tokens(
+            all_live ? logits : logits.index_select(0, long_tensor(live, device)), params.sampling,
+            params.seed, keys, static_cast<uint64_t>(t));
+        const int64_t finished =
+            rows.record(live, drawn, params.stop_ids, t + 1 >= params.max_new_tokens);
         st.generated_tokens += static_cast<int64_t>(live.size());
         if (t == 0) st.prefill_seconds = seconds_since(t0), t0 = Clock::now();
-        if (finished == static_cast<int64_t>(rows.size())) break;
+        if (finished == rows.size()) break;
 
-        // Compaction: copying the cache costs one pass over it, so only when it halves the rows.
-        if (2 * finished > static_cast<int64_t>(rows.size())) {
-            std::vector<int64_t> keep, kept_rows;
-            for (size_t r = 0; r < rows.size(); ++r)
-                if (!done[rows[r]])
-                    keep.push_back(static_cast<int64_t>(r)), kept_rows.push_back(rows[r]);
-            cache.select_rows(long_tensor(keep, device));
-            rows.swap(kept_rows);
-            ++st.compactions;
-        }
+        // Compaction copies the cache once, so only when it at least halves the rows.
+        if (2 * finished > rows.size()) rows.compact(cache, device), ++st.compactions;
         // Next input: the drawn tokens (on device) when every row runs; else a host-built batch
         // with finished rows masked out of the cache (their token is never attended to).
         at::Tensor ids, step_mask;  // (R, 1)
-        if (all_live && finished == 0) {
+        if (all_live && finished == 0)
             ids = drawn.tokens.view({-1, 1});
-        } else {
-            std::vector<int64_t> next(rows.size(), 0), mask(rows.size(), 0);
-            for (size_t r = 0; r < rows.size(); ++r)
-                if (!done[rows[r]]) next[r] = sample[rows[r]]->ids.back(), mask[r] = 1;
-            ids = long_tensor(next, device).view({-1, 1});
-            if (std::find(mask.begin(), mask.end(), 0) != mask.end())
-                step_mask = long_tensor(mask, device).view({-1, 1});
-        }
+        else
+            rows.next_inputs(device, ids, step_mask);
         logits = model->decode_step(ids, cache, step_mask).select(1, 0);  // (R, V)
         ++st.decode_steps;
     }

@@ -13,29 +13,38 @@ ArgParser::ArgParser(std::string command, std::string description)
 
 ArgParser& ArgParser::option(const std::string& name, const std::string& value_name,
                              const std::string& help, std::optional<std::string> def) {
-    specs_.push_back({name, value_name, help, std::move(def), true, false, false, false});
+    specs_.push_back({name, value_name, help, "", std::move(def), true, false, false, false});
     return *this;
 }
 
 ArgParser& ArgParser::multi_option(const std::string& name, const std::string& value_name,
                                    const std::string& help) {
-    specs_.push_back({name, value_name, help, std::nullopt, true, true, false, false});
+    specs_.push_back({name, value_name, help, "", std::nullopt, true, true, false, false});
     return *this;
 }
 
 ArgParser& ArgParser::flag(const std::string& name, const std::string& help) {
-    specs_.push_back({name, "", help, std::nullopt, false, false, false, false});
+    specs_.push_back({name, "", help, "", std::nullopt, false, false, false, false});
     return *this;
 }
 
 ArgParser& ArgParser::positional(const std::string& name, const std::string& help, bool required) {
-    specs_.push_back({name, "", help, std::nullopt, true, false, true, required});
+    specs_.push_back({name, "", help, "", std::nullopt, true, false, true, required});
     return *this;
+}
+
+ArgParser& ArgParser::alias(const std::string& short_name, const std::string& name) {
+    for (auto& s : specs_)
+        if (s.name == name && !s.positional) {
+            s.alias = short_name;
+            return *this;
+        }
+    throw std::logic_error("ArgParser::alias: no option " + name);
 }
 
 const ArgParser::Spec* ArgParser::find(const std::string& name) const {
     for (const auto& s : specs_)
-        if (s.name == name) return &s;
+        if (s.name == name || (!s.alias.empty() && s.alias == name)) return &s;
     return nullptr;
 }
 
@@ -68,6 +77,7 @@ void ArgParser::parse(const std::vector<std::string>& args) {
             if (!s || s->positional)
                 throw UsageError("unknown option '" + name + "' for '" + command_ +
                                  "' (see: mmupt " + command_ + " --help)");
+            name = s->name;  // an alias stores under the option's name
             if (!s->takes_value) {
                 if (inline_value) throw UsageError("option " + name + " takes no value");
                 values_[name] = {"1"};
@@ -148,7 +158,7 @@ std::string ArgParser::help() const {
     out << "\noptions:\n";
     for (const auto& s : specs_) {
         if (s.positional) continue;
-        out << "  " << s.name;
+        out << "  " << (s.alias.empty() ? "" : s.alias + ", ") << s.name;
         if (s.takes_value) out << " <" << s.value_name << ">";
         out << "\n      " << s.help;
         if (s.def) out << " (default: " << *s.def << ")";

@@ -28,6 +28,8 @@ class ArgParser {
                             const std::string& help);
     // A boolean switch (`--json`).
     ArgParser& flag(const std::string& name, const std::string& help);
+    // A short alias for an option or flag declared before (`alias("-n", "--num-samples")`).
+    ArgParser& alias(const std::string& short_name, const std::string& name);
     // A positional argument; `required=false` ones must come last.
     ArgParser& positional(const std::string& name, const std::string& help, bool required = true);
 
@@ -43,11 +45,11 @@ class ArgParser {
 
   private:
     struct Spec {
-        std::string name, value_name, help;
+        std::string name, value_name, help, alias;
         std::optional<std::string> def;
         bool takes_value = true, multi = false, positional = false, required = false;
     };
-    const Spec* find(const std::string& name) const;
+    const Spec* find(const std::string& name) const;  // by name or alias
 
     std::string command_, description_;
     std::vector<Spec> specs_;

@@ -35,12 +35,14 @@ at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
     return at::scaled_dot_product_attention(q, kr, vr, m);
 #else
     const double scale = 1.0 / std::sqrt(static_cast<double>(hd));
-    at::Tensor qg = q.reshape({B, KV, G, Sq, hd});  // (B, KV, G, Sq, hd)
-    at::Tensor scores = at::matmul(qg, k.unsqueeze(2).transpose(-1, -2)) * scale;  // (B,KV,G,Sq,Sk)
-    scores = scores.to(at::kFloat);
+    // The G query heads of a KV head become G*Sq rows of one matrix, so both matmuls batch over
+    // (B, KV) without broadcasting: a strided KV-cache view is read in place, never copied.
+    at::Tensor qg = q.reshape({B, KV, G * Sq, hd});                   // (B, KV, G*Sq, hd)
+    at::Tensor scores = at::matmul(qg, k.transpose(-1, -2)) * scale;  // (B, KV, G*Sq, Sk)
+    scores = scores.to(at::kFloat).view({B, KV, G, Sq, Sk});
     if (mask.defined()) scores = scores + mask.unsqueeze(1);  // (B, 1, 1, Sq, Sk)
-    at::Tensor probs = at::softmax(scores, -1).to(q.scalar_type());
-    return at::matmul(probs, v.unsqueeze(2)).reshape({B, H, Sq, hd});
+    at::Tensor probs = at::softmax(scores, -1).to(q.scalar_type()).view({B, KV, G * Sq, Sk});
+    return at::matmul(probs, v).reshape({B, H, Sq, hd});  // (B, KV, G, Sq, hd) = (B, H, Sq, hd)
 #endif
 }
 

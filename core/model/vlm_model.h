@@ -76,7 +76,11 @@ class VlmModelImpl : public torch::nn::Module {
     at::Tensor decode_step(const at::Tensor& ids, KvCache& cache,
                            const at::Tensor& step_mask = at::Tensor());
     // Training scorer with gradients: response_mask (B, T) marks the tokens to score.
-    TokenScores score_tokens(const VlmInputs& inputs, const at::Tensor& response_mask);
+    // `temperature` T > 0: scores softmax(logits / T), the distribution generate() samples from
+    // and reports log-probs of (sampling at T must be scored at T; greedy generation, T = 0,
+    // reports T = 1 values).
+    TokenScores score_tokens(const VlmInputs& inputs, const at::Tensor& response_mask,
+                             double temperature = 1.0);
 
     // A separate instance with cloned parameters, requires_grad false, eval mode: the frozen
     // reference policy for the KL term.

@@ -79,7 +79,9 @@ at::Tensor VlmModelImpl::decode_step(const at::Tensor& ids_in, KvCache& cache,
     return head(hidden);  // (B, n, V)
 }
 
-TokenScores VlmModelImpl::score_tokens(const VlmInputs& inputs, const at::Tensor& response_mask) {
+TokenScores VlmModelImpl::score_tokens(const VlmInputs& inputs, const at::Tensor& response_mask,
+                                       double temperature) {
+    TORCH_CHECK(temperature > 0, "score_tokens: temperature must be > 0, got ", temperature);
     Prepared p = prepare(inputs);
     const int64_t B = p.embeds.size(0), T = p.embeds.size(1);
     TORCH_CHECK(response_mask.sizes() == at::IntArrayRef({B, T}),
@@ -91,9 +93,11 @@ TokenScores VlmModelImpl::score_tokens(const VlmInputs& inputs, const at::Tensor
     at::Tensor sel = response_mask.to(options_.device).narrow(1, 1, T - 1) != 0;  // (B, T-1)
     at::Tensor h = hidden.narrow(1, 0, T - 1).index({sel});                       // (R, D)
     at::Tensor targets = ids.narrow(1, 1, T - 1).index({sel});                    // (R)
-    at::Tensor logp = at::log_softmax(head(h).to(at::kFloat), -1);                // (R, V) fp32
-    at::Tensor lp = logp.gather(1, targets.unsqueeze(1)).squeeze(1);              // (R)
-    at::Tensor ent = -(logp.exp() * logp).sum(-1);                                // (R)
+    at::Tensor logits = head(h).to(at::kFloat);                                   // (R, V) fp32
+    if (temperature != 1.0) logits = logits / temperature;
+    at::Tensor logp = at::log_softmax(logits, -1);                    // (R, V)
+    at::Tensor lp = logp.gather(1, targets.unsqueeze(1)).squeeze(1);  // (R)
+    at::Tensor ent = -(logp.exp() * logp).sum(-1);                    // (R)
     auto place = [&](const at::Tensor& values) {  // (R) -> (B, T), zero at unscored tokens
         at::Tensor shifted = at::zeros({B, T - 1}, values.options()).masked_scatter(sel, values);
         return at::cat({at::zeros({B, 1}, values.options()), shifted}, 1);

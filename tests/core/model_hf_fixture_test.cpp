@@ -1,7 +1,8 @@
 // Checks the C++ model against transformers (fp32, eager) on the tiny fixtures written by
 // tests/reference/make_transformers_fixture.py: config.json parsing of a transformers save,
 // get_rope_index, vision features before / after the merger, logits (max abs <= 1e-4) and
-// greedy tokens through the KV cache. Skips when the fixture folder is absent.
+// greedy tokens through the KV cache. Weights are read from the fixture's model.safetensors
+// (transformers' save_pretrained, legacy or new key prefixes). Skips when the folder is absent.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/io/safetensors_torch.h"
 #include "core/model/rope_index.h"
 #include "core/model/vlm_model.h"
 #include "tests/core/model_test_util.h"
@@ -19,12 +21,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// ---- FIXTURE HOOK --------------------------------------------------------------------------
-// Reads reference.json + reference.bin (the script's raw little-endian dump). The weights are
-// also in the dump under "weights/<name>" so this test runs before the safetensors reader
-// (branch `safetensors`, core/io/) is in main; once it is, load `model.safetensors` with it
-// instead and keep reading only the reference tensors here.
-WeightMap read_fixture_tensors(const fs::path& dir) {
+// reference.json + reference.bin: the script's raw little-endian dump of the reference
+// tensors (inputs and transformers' outputs). The weights come from model.safetensors.
+WeightMap read_reference_tensors(const fs::path& dir) {
     std::ifstream js(dir / "reference.json");
     nlohmann::json meta = nlohmann::json::parse(js);
     std::ifstream bin(dir / "reference.bin", std::ios::binary);
@@ -41,7 +40,6 @@ WeightMap read_fixture_tensors(const fs::path& dir) {
     }
     return out;
 }
-// ---- END FIXTURE HOOK ----------------------------------------------------------------------
 
 class HfFixture : public ::testing::TestWithParam<const char*> {};
 
@@ -53,12 +51,9 @@ TEST_P(HfFixture, MatchesTransformers) {
     at::NoGradGuard no_grad;
     ModelConfig config = ModelConfig::from_file((dir / "config.json").string());
     EXPECT_STREQ(config.model_type(), GetParam());
-    WeightMap ref = read_fixture_tensors(dir);
-    WeightMap weights;
-    for (const auto& [name, t] : ref)
-        if (name.rfind("weights/", 0) == 0) weights[name.substr(8)] = t;
+    WeightMap ref = read_reference_tensors(dir);
     VlmModel model(config);
-    model->load_weights(weights);
+    model->load_weights(load_checkpoint((dir / "model.safetensors").string()));
     model->eval();
 
     at::Tensor grid_t = ref.at("image_grid_thw");  // (1, 3)

@@ -1,0 +1,115 @@
+// `mmupt bench`: generation throughput on random in-memory models of the preset sizes (Qwen's
+// vocabulary): prefill tokens/s, KV-cache decode tokens/s per B*G, the no-cache baseline, the
+// speedups, and the process's peak RSS. Prints Markdown tables (docs/performance.md keeps them).
+#include <cstdio>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <ATen/ATen.h>
+
+#include "app/cli/args.h"
+#include "app/cli/command.h"
+#include "app/cli/torch_options.h"
+#include "core/model/model_presets.h"
+#include "core/sampling/generation_bench.h"
+#include "core/util/errors.h"
+
+namespace mmupt::cli {
+namespace {
+
+std::vector<std::string> split(const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream ss(s);
+    for (std::string item; std::getline(ss, item, ',');)
+        if (!item.empty()) out.push_back(item);
+    return out;
+}
+
+void print_result(const GenerationBenchOptions& o, const GenerationBenchResult& r, int threads) {
+    std::printf(
+        "\n### preset %s (%s, %.1fM parameters, %s, %s, %d threads)\n"
+        "prompt %lld tokens (%lld image), %d new tokens per sample, temperature %g\n\n"
+        "prefill: %.0f tokens/s (one prompt, vision tower included)\n\n"
+        "| B*G | KV-cache decode tok/s | no cache, full forward | KV speedup | no cache, "
+        "recompute | KV speedup | vs B*G=1 |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|\n",
+        o.preset.c_str(), o.arch == ModelArch::qwen2_vl ? "qwen2_vl" : "qwen2_5_vl",
+        r.parameters / 1e6, o.model.device.str().c_str(), dtype_name(o.model.dtype), threads,
+        (long long)r.prompt_tokens, (long long)r.image_tokens, o.new_tokens, o.temperature,
+        r.prefill_tokens_per_s);
+    const double base = r.rows.empty() ? 0 : r.rows[0].decode_tokens_per_s;
+    auto cells = [](double kv, double other) {  // "tok/s | speedup" or "- | -"
+        char buf[64] = "- | -";
+        if (other > 0) std::snprintf(buf, sizeof buf, "%.1f | %.1fx", other, kv / other);
+        return std::string(buf);
+    };
+    for (const auto& row : r.rows)
+        std::printf("| %d | %.1f | %s | %s | %.1fx |\n", row.rows, row.decode_tokens_per_s,
+                    cells(row.decode_tokens_per_s, row.full_forward_tokens_per_s).c_str(),
+                    cells(row.decode_tokens_per_s, row.recompute_tokens_per_s).c_str(),
+                    base > 0 ? row.decode_tokens_per_s / base : 0.0);
+    std::printf("\npeak RSS so far: %.0f MiB\n", r.peak_rss_kib / 1024.0);
+    std::fflush(stdout);
+}
+
+int run_bench(const std::vector<std::string>& args) {
+    ArgParser p("bench",
+                "Measure prefill and decode throughput (with and without the KV cache) on random "
+                "models of the preset sizes, built in memory with Qwen's vocabulary.");
+    p.option("--preset", "LIST", "comma-separated presets: " + model_preset_names(), "tiny,small")
+        .option("--arch", "NAME", "qwen2_vl or qwen2_5_vl", "qwen2_5_vl")
+        .option("--threads", "N", "CPU threads, 0 = libtorch's default", "0")
+        .option("--new-tokens", "K", "tokens generated per sample", "128")
+        .option("--rows", "LIST", "B*G values for the decode table", "1,8,64")
+        .option("--baseline-max-rows", "N", "measure the no-cache baseline up to this B*G", "1")
+        .option("--temperature", "T", "sampling temperature (0 = greedy)", "1")
+        .option("--device", "DEV", "cpu, cuda, cuda:N or auto", "cpu")
+        .option("--dtype", "TYPE", "float32, bfloat16, float16 or auto", "float32");
+    p.parse(args);
+    const int threads = set_threads(p.get_int("--threads"));
+    GenerationBenchOptions o;
+    const std::string arch = p.get("--arch");
+    if (arch != "qwen2_vl" && arch != "qwen2_5_vl")
+        throw UsageError("--arch must be qwen2_vl or qwen2_5_vl");
+    o.arch = arch == "qwen2_vl" ? ModelArch::qwen2_vl : ModelArch::qwen2_5_vl;
+    o.model.device = parse_device(p.get("--device"));
+    o.model.dtype = parse_dtype(p.get("--dtype"), o.model.device);
+    o.new_tokens = static_cast<int>(p.get_int("--new-tokens"));
+    o.baseline_max_rows = static_cast<int>(p.get_int("--baseline-max-rows"));
+    o.temperature = p.get_double("--temperature");
+    if (o.new_tokens < 2 || o.new_tokens > 1 << 16) throw UsageError("--new-tokens must be >= 2");
+    if (o.temperature < 0) throw UsageError("--temperature must be >= 0");
+    o.rows.clear();
+    for (const auto& r : split(p.get("--rows"))) {
+        long long n = 0;
+        try {
+            n = std::stoll(r);
+        } catch (const std::exception&) {
+        }
+        if (n < 1 || n > 4096) throw UsageError("--rows entries must be in [1, 4096]: " + r);
+        o.rows.push_back(static_cast<int>(n));
+    }
+    std::vector<std::string> presets = split(p.get("--preset"));
+    for (const auto& name : presets) {
+        try {
+            find_model_preset(name);
+        } catch (const ConfigError& e) {
+            throw UsageError(std::string("--preset: ") + e.what());
+        }
+    }
+    std::printf("mmupt bench: %s\n", at::get_parallel_info().c_str());
+    if (const std::string note = blas_note(); !note.empty()) std::printf("%s\n", note.c_str());
+    for (const auto& name : presets) {
+        o.preset = name;
+        print_result(o, run_generation_bench(o), threads);
+    }
+    return 0;
+}
+
+}  // namespace
+
+MMUPT_COMMAND("bench", "measure prefill / decode throughput with and without the KV cache",
+              &run_bench);
+
+}  // namespace mmupt::cli

@@ -1,0 +1,85 @@
+// `mmupt init-model`: a randomly initialised Qwen2-VL / Qwen2.5-VL model directory in Hugging
+// Face layout (config.json, generation_config.json, model.safetensors, the tokenizer files
+// copied, a preprocessor_config.json sized for the preset), for tests, demos and benchmarks.
+// The weights are N(0, 0.02) (norms 1, biases 0): a model that runs, not one that knows anything.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <ATen/ATen.h>
+
+#include "app/cli/args.h"
+#include "app/cli/command.h"
+#include "app/cli/torch_options.h"
+#include "core/model/model_dir.h"
+#include "core/model/model_presets.h"
+#include "core/util/errors.h"
+
+namespace mmupt::cli {
+namespace {
+
+ModelArch parse_arch(const std::string& name) {
+    if (name == "qwen2_vl") return ModelArch::qwen2_vl;
+    if (name == "qwen2_5_vl") return ModelArch::qwen2_5_vl;
+    throw UsageError("--arch must be qwen2_vl or qwen2_5_vl, got '" + name + "'");
+}
+
+int run_init_model(const std::vector<std::string>& args) {
+    ArgParser p("init-model",
+                "Write a randomly initialised model directory (HF layout) of a preset size, with "
+                "the vocabulary and special tokens of the given tokenizer.");
+    p.option("--arch", "NAME", "qwen2_vl or qwen2_5_vl", "qwen2_5_vl")
+        .option("--preset", "NAME", "model size: " + model_preset_names(), "tiny")
+        .option("--tokenizer", "DIR", "directory with the tokenizer files (copied into --out)")
+        .option("--out", "DIR", "output model directory (replaced if it is a model directory)")
+        .option("--seed", "S", "weight initialisation seed", "0")
+        .option("--dtype", "TYPE", "weights on disk: float32 or bfloat16", "float32");
+    p.parse(args);
+    for (const char* required : {"--tokenizer", "--out"})
+        if (!p.has(required)) throw UsageError(std::string(required) + " DIR is required");
+    const ModelArch arch = parse_arch(p.get("--arch"));
+    const ModelPreset& preset = [&]() -> const ModelPreset& {
+        try {
+            return find_model_preset(p.get("--preset"));
+        } catch (const ConfigError& e) {
+            throw UsageError(std::string("--preset: ") + e.what());
+        }
+    }();
+    const at::ScalarType dtype = parse_dtype(p.get("--dtype"), at::kCPU);
+    if (dtype == at::kHalf) throw UsageError("--dtype must be float32 or bfloat16");
+    const long long seed = p.get_int("--seed");
+    if (seed < 0) throw UsageError("--seed must be >= 0");
+
+    const std::string tokenizer_dir = p.get("--tokenizer");
+    Tokenizer tokenizer = Tokenizer::load(tokenizer_dir);
+    ModelConfig config = preset_model_config(preset, arch, preset_vocab(tokenizer));
+    GenerationConfig generation;  // the Instruct models' stop ids: <|im_end|>, <|endoftext|>
+    generation.eos_token_ids = {config.eos_token_id, config.bos_token_id};
+    generation.pad_token_id = config.bos_token_id;
+    const ModelDir source{tokenizer_dir, config, generation, tokenizer,
+                          ImageProcessor(preset_image_processor_config(preset))};
+
+    at::NoGradGuard no_grad;
+    VlmModel model(config);  // float32 on CPU; cast to --dtype when written
+    model->randomize_weights(static_cast<uint64_t>(seed), /*std=*/0.02);
+    SaveModelOptions save;
+    save.dtype = dtype;
+    save_model_dir(p.get("--out"), model, source, save);
+
+    const int64_t params = count_parameters(config);
+    const int64_t embed = config.text.vocab_size * config.text.hidden_size;
+    std::printf(
+        "wrote %s: %s preset '%s', %lld parameters (%.1fM; embedding %.1fM, %s), vocab_size "
+        "%lld, %s\n",
+        p.get("--out").c_str(), config.model_type(), preset.name, (long long)params, params / 1e6,
+        embed / 1e6, config.text.tie_word_embeddings ? "tied" : "untied",
+        (long long)config.text.vocab_size, dtype_name(dtype));
+    return 0;
+}
+
+}  // namespace
+
+MMUPT_COMMAND("init-model", "write a randomly initialised model directory of a preset size",
+              &run_init_model);
+
+}  // namespace mmupt::cli

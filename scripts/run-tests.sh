@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh
 cmake --build build --target format-check
+# The .deb builds and installs what it should (desktop entry, icon, AppStream metainfo).
+bash scripts/check-deb.sh
 ctest --test-dir build --output-on-failure -LE 'slow|gpu' -j 2

@@ -1,22 +1,284 @@
+// MainWindow: docks, menus, settings, theme and closing. Engine traffic: main_window_run.cpp.
 #include "ui/main_window.h"
 
 #include <QApplication>
-#include <QLabel>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
 
-#include "core/version.h"
+#include "ui/checkpoints_dialog.h"
+#include "ui/config_form.h"
+#include "ui/log_panel.h"
+#include "ui/metrics_panel.h"
+#include "ui/run_directory_watcher.h"
+#include "ui/run_setup_panel.h"
+#include "ui/run_status_bar.h"
+#include "ui/run_store.h"
+#include "ui/samples_panel.h"
+#include "ui/session_bridge.h"
+#include "ui/theme.h"
+#include "ui/vote_preview_panel.h"
 
 namespace mmupt::ui {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+namespace {
+constexpr int kMaxRecent = 8;
+constexpr int kLayoutVersion = 2;  // bump when dock names change: old saved states are ignored
+}  // namespace
+
+MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget* parent)
+    : QMainWindow(parent), m_session(std::move(session)) {
     setObjectName("mainWindow");
     setWindowTitle("mmupt studio");
-    resize(1280, 800);
-    auto* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
-    auto* label = new QLabel(QString::fromStdString(mmupt::version_banner()), this);
-    label->setAlignment(Qt::AlignCenter);
-    setCentralWidget(label);
+    resize(1440, 900);
+    m_store = new RunStore(this);
+    m_bridge = new SessionBridge(this);
+    m_watcher = new RunDirectoryWatcher(m_store, this);
+    if (m_session) m_session->set_observer(m_bridge->observer());
+
+    m_metrics = new MetricsPanel(m_store, this);
+    setCentralWidget(m_metrics);
+    buildDocks();
+    m_status = new RunStatusBar(m_store, this);
+    statusBar()->addPermanentWidget(m_status, 1);
+    if (!m_session) m_status->setStateText(tr("engine not available in this build"));
+    buildMenus();
+    connectBridge();
+    connect(m_watcher, &RunDirectoryWatcher::failed, this,
+            [this](const QString& message) { QMessageBox::warning(this, windowTitle(), message); });
+    setDarkTheme(QSettings().value("window/dark", false).toBool());
+    updateRunActions();
+}
+
+MainWindow::~MainWindow() {
+    // The session's worker may still report: the bridge's observer drops events once the bridge
+    // is gone, and the session (destroyed next) joins its worker.
+    m_watcher->stop();
+}
+
+void MainWindow::buildDocks() {
+    auto makeDock = [this](const QString& name, const QString& title, QWidget* widget,
+                           Qt::DockWidgetArea area) {
+        auto* dock = new QDockWidget(title, this);
+        dock->setObjectName(name);
+        dock->setWidget(widget);
+        addDockWidget(area, dock);
+        return dock;
+    };
+    m_setup = new RunSetupPanel(m_session.get(), this);
+    m_preview = new VotePreviewPanel(
+        [this](const std::string& p) { return m_store->resolveImage(p); }, this);
+    m_samples = new SamplesPanel(m_store, this);
+    m_log = new LogPanel(m_store, this);
+    // Metrics get the full width in the centre; the wide sample views share the bottom area.
+    makeDock("runSetupDock", tr("Run setup"), m_setup, Qt::LeftDockWidgetArea);
+    auto* samples =
+        makeDock("samplesDock", tr("Live samples"), m_samples, Qt::BottomDockWidgetArea);
+    auto* preview =
+        makeDock("votePreviewDock", tr("Vote preview"), m_preview, Qt::BottomDockWidgetArea);
+    auto* log = makeDock("logDock", tr("Log"), m_log, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(samples, preview);
+    tabifyDockWidget(preview, log);
+    samples->raise();
+    connect(m_setup, &RunSetupPanel::startRequested, this, &MainWindow::startTraining);
+    connect(m_preview, &VotePreviewPanel::previewRequested, this, &MainWindow::previewVotes);
+    if (!m_session)
+        m_preview->setPreviewEnabled(false, tr("The engine is not available in this build; "
+                                               "load a samples.jsonl instead."));
+}
+
+QDockWidget* MainWindow::dock(const QString& objectName) const {
+    return findChild<QDockWidget*>(objectName);
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open run directory…"), QKeySequence::Open, this, [this] {
+        QString dir = QFileDialog::getExistingDirectory(this, tr("Open run directory"));
+        if (!dir.isEmpty()) openRunDirectory(dir);
+    });
+    m_recentMenu = file->addMenu(tr("Recent runs"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
+    file->addSeparator();
+    file->addAction(tr("&Load config…"), m_setup, &RunSetupPanel::loadConfigDialog);
+    file->addAction(tr("&Save config…"), QKeySequence::Save, m_setup,
+                    &RunSetupPanel::saveConfigDialog);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    buildRunMenu(menuBar()->addMenu(tr("&Run")));
+
+    QMenu* checkpoints = menuBar()->addMenu(tr("&Checkpoints"));
+    checkpoints->addAction(tr("&List and export…"), this, &MainWindow::showCheckpoints);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (auto* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
+    view->addSeparator();
+    m_darkAction = view->addAction(tr("&Dark theme"));
+    m_darkAction->setCheckable(true);
+    connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkTheme);
+    view->addAction(tr("&Reset layout"), this, &MainWindow::resetLayout);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Using the studio"), this, [this] {
+        QMessageBox::information(
+            this, tr("Using mmupt studio"),
+            tr("<p><b>Metrics</b>: wheel zooms, drag pans; zooming turns <i>Follow</i> off for "
+               "that card, double-click turns it back on. Export a card as PNG or CSV.</p>"
+               "<p><b>Live samples</b>: sort the table by agreement to read the groups the "
+               "model disagrees with; pin a group to follow it across steps.</p>"
+               "<p><b>File ▸ Open run directory</b> replays metrics.jsonl and samples.jsonl of "
+               "a CLI run and follows it while it grows.</p>"
+               "<p>Docs: docs/studio.md, docs/run_dir.md in the source tree.</p>"));
+    });
+    help->addAction(tr("&About"), this, [this] {
+        QMessageBox::about(
+            this, tr("About mmupt studio"),
+            tr("<p><b>mmupt studio</b> %1</p><p>Unsupervised post-training (MM-UPT: GRPO "
+               "with majority-vote self-rewards) of Qwen2-VL models.</p><p>Engine: %2</p>")
+                .arg(QApplication::applicationVersion(),
+                     m_session ? tr("available") : tr("not available in this build")));
+    });
+}
+
+void MainWindow::rebuildRecentMenu() {
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value("recentRuns").toStringList();
+    for (const QString& dir : recent)
+        m_recentMenu->addAction(dir, this, [this, dir] { openRunDirectory(dir); });
+    if (recent.isEmpty()) m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
+}
+
+void MainWindow::addRecentRun(const QString& dir) {
+    QSettings settings;
+    QStringList recent = settings.value("recentRuns").toStringList();
+    recent.removeAll(dir);
+    recent.prepend(dir);
+    while (recent.size() > kMaxRecent) recent.removeLast();
+    settings.setValue("recentRuns", recent);
+}
+
+bool MainWindow::openRunDirectory(const QString& dir) {
+    if (runActive()) {
+        QMessageBox::information(this, windowTitle(),
+                                 tr("A run is in progress; stop it before opening another."));
+        return false;
+    }
+    if (!m_watcher->open(dir)) return false;
+    const QString abs = m_watcher->directory();
+    addRecentRun(abs);
+    setWindowTitle(tr("mmupt studio — %1").arg(QFileInfo(abs).fileName()));
+    m_status->setStateText(tr("replaying %1").arg(QFileInfo(abs).fileName()));
+    m_metrics->redrawNow();  // the whole history is in: draw it now, not on the next tick
+    QString error = loadConfig(QDir(abs).filePath("config.yaml"));
+    if (!error.isEmpty()) m_log->appendMessage(tr("config.yaml: %1").arg(error));
+    const auto& groups = m_store->groups();
+    if (!groups.empty()) {
+        // Show the least-agreed group of the last step, the one most worth reading.
+        int best = static_cast<int>(groups.size()) - 1;
+        for (int i = best; i >= 0 && groups[size_t(i)].step == groups.back().step; --i)
+            if (groups[size_t(i)].majority_ratio < groups[size_t(best)].majority_ratio) best = i;
+        m_samples->showGroup(best);
+        m_preview->loadSamplesFile(QDir(abs).filePath("samples.jsonl"), groups.front().step);
+    }
+    m_log->appendMessage(tr("Opened %1: %2 steps, %3 groups; following new lines.")
+                             .arg(abs)
+                             .arg(m_store->steps().size())
+                             .arg(groups.size()));
+    emit runDirectoryOpened(abs);
+    return true;
+}
+
+QString MainWindow::loadConfig(const QString& path) {
+    if (!QFileInfo::exists(path)) return tr("%1 does not exist").arg(path);
+    QString error = m_setup->loadConfigFile(path);
+    bool ok = false;
+    int maxSteps = m_setup->form()->value("trainer.max_steps").toInt(&ok);
+    if (ok && maxSteps > 0) m_store->setTotalSteps(maxSteps);
+    QString data = m_setup->form()->value("data.train_files");
+    QStringList roots;
+    for (const QString& p : listItems(data))
+        roots << (QFileInfo(p).isDir() ? p : QFileInfo(p).absolutePath());
+    m_store->setImageRoots(roots);
+    return error;
+}
+
+void MainWindow::setDarkTheme(bool dark) {
+    m_dark = dark;
+    applyTheme(dark);
+    m_metrics->setDark(dark);
+    if (m_darkAction->isChecked() != dark) m_darkAction->setChecked(dark);
+}
+
+void MainWindow::resetLayout() {
+    for (auto* d : findChildren<QDockWidget*>()) d->show();
+    restoreState(m_defaultState, kLayoutVersion);
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    if (m_layoutInitialised) return;
+    // Dock sizes only apply once the layout exists: set the defaults, remember them for
+    // View ▸ Reset layout, then let the user's saved layout win.
+    m_layoutInitialised = true;
+    resizeDocks({dock("runSetupDock")}, {340}, Qt::Horizontal);
+    resizeDocks({dock("samplesDock")}, {height() * 45 / 100}, Qt::Vertical);
+    m_defaultState = saveState(kLayoutVersion);
+    restoreSettings();
+}
+
+void MainWindow::restoreSettings() {
+    QSettings settings;
+    restoreGeometry(settings.value("window/geometry").toByteArray());
+    restoreState(settings.value("window/state").toByteArray(), kLayoutVersion);
+}
+
+void MainWindow::saveSettings() {
+    QSettings settings;
+    if (!m_layoutInitialised) return;  // never shown: nothing of the user's to keep
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState(kLayoutVersion));
+    settings.setValue("window/dark", m_dark);
+}
+
+void MainWindow::setConfirmHandler(std::function<bool(const QString&)> confirm) {
+    m_confirm = std::move(confirm);
+}
+
+bool MainWindow::confirm(const QString& question) {
+    if (m_confirm) return m_confirm(question);
+    return QMessageBox::question(this, windowTitle(), question) == QMessageBox::Yes;
+}
+
+void MainWindow::showEngineMissing() {
+    QMessageBox::information(this, windowTitle(),
+                             tr("The training engine is not available in this build.\n\n"
+                                "You can still open and replay run directories (File ▸ Open "
+                                "run directory) and edit configs; run `mmupt train` where the "
+                                "engine is built and watch its run directory here."));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (runActive()) {
+        if (!confirm(tr("A training run is in progress. Stop it at the next step (saving a "
+                        "checkpoint) and quit?"))) {
+            event->ignore();
+            return;
+        }
+        if (!waitForFinish()) {
+            event->ignore();
+            return;
+        }
+    }
+    m_watcher->stop();
+    saveSettings();
+    event->accept();
 }
 
 }  // namespace mmupt::ui

@@ -1,14 +1,127 @@
-// The mmupt-studio main window. For now a shell with the menus; the docks (run setup, vote
-// preview, live samples, metrics, log) arrive with the Studio issue.
+// The mmupt-studio main window: Metrics in the centre; Run setup, Vote preview, Live samples and
+// Log as docks (state kept in QSettings, View ▸ Reset layout); File / Run / Checkpoints / View /
+// Help menus; a run status bar. Owns the (possibly null) engine Session and talks to it only
+// through the facade: commands go out directly, events come back through the SessionBridge.
 #pragma once
 #include <QMainWindow>
+#include <functional>
+#include <memory>
+
+#include "core/session/session.h"
+#include "ui/session_metatypes.h"
+
+class QAction;
+class QDockWidget;
+class QMenu;
 
 namespace mmupt::ui {
+
+class CheckpointsDialog;
+class LogPanel;
+class MetricsPanel;
+class RunDirectoryWatcher;
+class RunSetupPanel;
+class RunStatusBar;
+class RunStore;
+class SamplesPanel;
+class SessionBridge;
+class VotePreviewPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
   public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    // `session` may be null: the engine is not in this build (create_session() returned null);
+    // everything that needs no engine still works.
+    explicit MainWindow(std::unique_ptr<Session> session = nullptr, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    bool openRunDirectory(const QString& dir);  // File ▸ Open run directory
+    QString loadConfig(const QString& path);    // "" or the error
+    void startTraining();                       // Run ▸ Start
+    void setDarkTheme(bool dark);
+    bool darkTheme() const { return m_dark; }
+    void resetLayout();
+    QDockWidget* dock(const QString& objectName) const;
+
+    // Test seams: answer yes/no questions without a modal box; the close-wait timeout.
+    void setConfirmHandler(std::function<bool(const QString&)> confirm);
+    void setCloseTimeoutMs(int ms) { m_closeTimeoutMs = ms; }
+
+    Session* session() const { return m_session.get(); }
+    RunStore* store() const { return m_store; }
+    SessionBridge* bridge() const { return m_bridge; }
+    RunDirectoryWatcher* watcher() const { return m_watcher; }
+    RunSetupPanel* setupPanel() const { return m_setup; }
+    VotePreviewPanel* votePreview() const { return m_preview; }
+    SamplesPanel* samplesPanel() const { return m_samples; }
+    MetricsPanel* metricsPanel() const { return m_metrics; }
+    LogPanel* logPanel() const { return m_log; }
+    RunStatusBar* runStatusBar() const { return m_status; }
+    CheckpointsDialog* checkpointsDialog();
+
+  signals:
+    void runDirectoryOpened(const QString& dir);
+    void runEnded(const mmupt::RunFinished& result);
+
+  protected:
+    void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+
+  private:
+    // main_window.cpp: layout, menus, settings
+    void buildDocks();
+    void buildMenus();
+    void buildRunMenu(QMenu* menu);
+    void rebuildRecentMenu();
+    void addRecentRun(const QString& dir);
+    void restoreSettings();
+    void saveSettings();
+    bool confirm(const QString& question);
+    void warn(const QString& message);
+    void showEngineMissing();
+    // main_window_run.cpp: engine commands and events
+    void connectBridge();
+    void onStateChanged(RunState state);
+    void onRunFinished(const RunFinished& result);
+    void updateRunActions();
+    void previewVotes(int numImages);
+    void resumeFromCheckpoint();
+    void togglePause(bool pause);
+    void stopAtNextStep();
+    void cancelRun();
+    void showCheckpoints();
+    void exportCheckpoint(const QString& checkpointDir, const QString& outDir);
+    bool runActive() const;
+    bool waitForFinish();
+
+    enum class Activity { none, training, preview, exporting };
+
+    std::unique_ptr<Session> m_session;
+    SessionBridge* m_bridge;
+    RunStore* m_store;
+    RunDirectoryWatcher* m_watcher;
+    RunSetupPanel* m_setup = nullptr;
+    VotePreviewPanel* m_preview = nullptr;
+    SamplesPanel* m_samples = nullptr;
+    MetricsPanel* m_metrics = nullptr;
+    LogPanel* m_log = nullptr;
+    RunStatusBar* m_status = nullptr;
+    CheckpointsDialog* m_checkpoints = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QAction* m_startAction = nullptr;
+    QAction* m_pauseAction = nullptr;
+    QAction* m_stopAction = nullptr;
+    QAction* m_cancelAction = nullptr;
+    QAction* m_resumeAction = nullptr;
+    QAction* m_darkAction = nullptr;
+    QByteArray m_defaultState;
+    bool m_dark = false;
+    bool m_layoutInitialised = false;
+    RunState m_state = RunState::idle;
+    Activity m_activity = Activity::none;
+    bool m_finishedSeen = false;
+    int m_closeTimeoutMs = 120000;
+    std::function<bool(const QString&)> m_confirm;
 };
 
 }  // namespace mmupt::ui

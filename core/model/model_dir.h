@@ -47,7 +47,7 @@ struct LoadedModel {
 LoadedModel load_model(const std::string& dir, const ModelOptions& options);
 
 struct SaveModelOptions {
-    int64_t max_shard_bytes = 5LL << 30;  // larger checkpoints are sharded with an index
+    int64_t max_shard_bytes = 5LL << 30;   // larger checkpoints are sharded with an index
     at::ScalarType dtype = at::kBFloat16;  // dtype written to disk (and to config.json)
 };
 

@@ -94,7 +94,8 @@ std::vector<at::Tensor> score_micro_batches(VlmModel& model, const SequenceBatch
     for (const auto& mini : plan_micro_batches(batch.num_rows(), plan.mini_rows, plan.micro_rows))
         for (const RowRange& r : mini) {
             MicroBatch mb = make_micro_batch(batch, r.row0, r.rows, plan.device);
-            out.push_back(model->score_tokens(mb.inputs, mb.response_mask).logprobs);  // (n, t)
+            out.push_back(
+                model->score_tokens(mb.inputs, mb.response_mask, plan.temperature).logprobs);
         }
     model->train(was_training);
     return out;
@@ -123,8 +124,9 @@ UpdateStats ppo_update(VlmModel& policy, AdamW& optimizer, const PolicyBatch& ba
                     return acc.finish();
                 }
                 MicroBatch mb = make_micro_batch(seq, r.row0, r.rows, plan.device);
-                at::Tensor keep = keep_mask(batch, r.row0, r.rows, plan.device);    // (n, 1)
-                TokenScores s = policy->score_tokens(mb.inputs, mb.response_mask);  // (n, t)
+                at::Tensor keep = keep_mask(batch, r.row0, r.rows, plan.device);  // (n, 1)
+                TokenScores s =
+                    policy->score_tokens(mb.inputs, mb.response_mask, plan.temperature);  // (n, t)
                 GrpoLossInputs in;
                 in.log_probs = s.logprobs;
                 in.old_log_probs = batch.old_log_probs.empty() ? s.logprobs.detach()

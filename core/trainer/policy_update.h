@@ -25,6 +25,7 @@ struct UpdatePlan {
     int64_t ppo_epochs = 1;    // passes over the batch
     double base_lr = 1e-6;     // before warm-up
     int64_t warmup_steps = 0;  // optimizer steps
+    double temperature = 1.0;  // log-probs of softmax(logits / T): the rollout's T for GRPO
     at::Device device = at::kCPU;
     std::function<bool()> cancelled;  // checked between micro-batches; may be empty
 };

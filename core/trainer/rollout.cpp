@@ -31,6 +31,7 @@ Rollout sample_rollout(VlmModel& policy, const std::vector<Prompt>& prompts,
         for (auto& s : group) {
             auto cut = std::find_first_of(s.ids.begin(), s.ids.end(), vision.begin(), vision.end());
             if (cut != s.ids.end()) {
+                s.logprobs.resize(static_cast<size_t>(cut - s.ids.begin()));
                 s.ids.erase(cut, s.ids.end());
                 if (s.ids.empty()) s.ids.push_back(filler);
                 s.stopped = false;
@@ -39,6 +40,7 @@ Rollout sample_rollout(VlmModel& policy, const std::vector<Prompt>& prompts,
             std::vector<int32_t> ids32(s.ids.begin(), s.ids.end());
             out.texts.push_back(tokenizer.decode(ids32, /*skip_special=*/true));
             out.truncated.push_back(s.stopped ? 0 : 1);
+            out.logprobs.push_back(std::move(s.logprobs));
             out.response_ids.push_back(std::move(s.ids));
         }
     return out;

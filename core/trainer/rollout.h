@@ -23,6 +23,7 @@ struct Rollout {
     std::vector<std::vector<int64_t>> response_ids;  // (B*G) new tokens, stop token included
     std::vector<std::string> texts;                  // (B*G) decoded, special tokens skipped
     std::vector<uint8_t> truncated;                  // (B*G) 1 = hit max_new_tokens
+    std::vector<std::vector<float>> logprobs;        // (B*G) the sampler's, one per kept id
     GenerationStats stats;
     int64_t vision_token_cuts = 0;  // samples cut before a vision placeholder token
 };

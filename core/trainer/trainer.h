@@ -4,12 +4,13 @@
 // between steps, metrics and samples appended to the run directory, checkpoints every
 // trainer.save_every steps and at the end, K consecutive non-finite steps fail the run.
 // Departures from the reference (EasyR1-based MM-UPT code), on purpose:
-//  1. Training log-probs are those of the untempered policy (T = 1); the reference divides the
-//     logits by the rollout temperature before the ratio and the KL.
-//  2. Micro-batch losses are weighted by their share of the mini-batch's tokens, so gradient
+//  1. Micro-batch losses are weighted by their share of the mini-batch's tokens, so gradient
 //     accumulation gives exactly the token-mean over the mini-batch (policy_update.h).
-//  3. Mini-batches are consecutive groups of prompts in sampling order (no shuffle).
-//  4. A prompt that is too long or whose image fails to decode is replaced by the next example.
+//  2. Mini-batches are consecutive groups of prompts in sampling order (no shuffle).
+//  3. A prompt that is too long or whose image fails to decode is replaced by the next example.
+//  4. A sample is cut before any vision placeholder token it generates (rollout.h).
+// As in the reference, old / reference / current log-probs are all of softmax(logits / T) at the
+// rollout temperature T, and the old ones are recomputed by the policy before the updates.
 // The CLI and the GUI both reach this class through the Session (engine_session.cpp).
 #pragma once
 #include <atomic>

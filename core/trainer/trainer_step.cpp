@@ -100,6 +100,10 @@ UpdatePlan Trainer::update_plan(int64_t rows_per_prompt) const {
     plan.base_lr = config_.optim.lr;
     plan.warmup_steps = config_.optim.warmup_steps;
     plan.device = device_;
+    // GRPO scores the samples at the temperature they were drawn at (as the reference code);
+    // SFT (K = 1 target per prompt) at T = 1.
+    plan.temperature =
+        config_.algorithm.reward == RewardKind::sft ? 1.0 : config_.rollout.temperature;
     const TrainerControl* control = control_;
     if (control) plan.cancelled = [control] { return control->cancel.load(); };
     return plan;

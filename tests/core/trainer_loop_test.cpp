@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/data/dataset.h"
 #include "core/session/run_files.h"
 #include "core/trainer/trainer.h"
 #include "tests/core/trainer_test_util.h"
@@ -162,6 +163,45 @@ TEST(TrainerLoop, LabelsNeverReachTheUnsupervisedReward) {
             EXPECT_EQ(value, mb[s].values.at(key)) << key << " at step " << s + 1;
         }
     EXPECT_EQ(mb[1].values.at("label/accuracy"), 0.0);  // "12345" is never the majority
+}
+
+// The training side recomputes the sampler's log-probs: prompts left-padded, responses
+// right-padded, micro-batches trimmed and sharing each prompt's image encoding, at the rollout
+// temperature. Any misalignment of tokens, positions or images would show here.
+TEST(TrainerLoop, ScorerReproducesTheSamplerLogProbs) {
+    RunConfig c = tiny_run_config("", 1);
+    c.rollout.temperature = 0.8;
+    TrainingModel model = load_training_model(c, sft_model());
+    Dataset data = load_dataset(c.data.train_files, c.data);
+    PromptBuilder builder(model.dir.tokenizer, model.dir.image_processor.config(), c.data,
+                          model.policy->config().vision.spatial_merge_size, at::kCPU);
+    std::vector<Prompt> prompts;
+    for (int i = 0; i < 3; ++i) prompts.push_back(*builder.build(data.examples[size_t(i)]));
+    GenerationParams params;
+    params.sampling.temperature = 0.8;
+    params.num_samples = 4;
+    params.max_new_tokens = 6;
+    params.seed = 9;
+    Rollout r = sample_rollout(model.policy, prompts, params, model.dir.tokenizer);
+    SequenceBatch seq = pack_sequences(prompts, r.response_ids, 4, 0);
+    UpdatePlan plan;
+    plan.mini_rows = 12;
+    plan.micro_rows = 6;  // micro-batches of 6 rows share images in chunks of 2
+    plan.temperature = 0.8;
+    auto scored = score_micro_batches(model.policy, seq, plan);
+    ASSERT_EQ(scored.size(), 2u);
+    double worst = 0;
+    int compared = 0;
+    for (int64_t row = 0; row < 12; ++row) {
+        MicroBatch mb = make_micro_batch(seq, row / 6 * 6, 6, at::kCPU);
+        at::Tensor lp = scored[size_t(row / 6)][row % 6];  // (t)
+        const auto& want = r.logprobs[size_t(row)];
+        const int64_t start = seq.prompt_width - mb.col0;  // first response column
+        for (size_t t = 0; t < want.size(); ++t, ++compared)
+            worst = std::max(worst, std::abs(lp[start + int64_t(t)].item<double>() - want[t]));
+    }
+    EXPECT_GT(compared, 12);
+    EXPECT_LT(worst, 1e-4);
 }
 
 }  // namespace

@@ -1,0 +1,101 @@
+// GroupDetailView layout and the responses' HTML.
+#include "ui/group_detail_view.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+#include "ui/image_cache.h"
+#include "ui/vote_histogram.h"
+#include "ui/vote_summary.h"
+
+namespace mmupt::ui {
+
+GroupDetailView::GroupDetailView(QWidget* parent) : QWidget(parent) {
+    m_image = new QLabel(this);
+    m_image->setFixedSize(220, 220);
+    m_image->setAlignment(Qt::AlignCenter);
+    m_title = new QLabel(this);
+    m_question = new QLabel(this);
+    m_question->setWordWrap(true);
+    m_question->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary = new QLabel(this);
+    m_summary->setWordWrap(true);
+    m_histogram = new VoteHistogram(this);
+    m_responses = new QTextBrowser(this);
+    m_responses->setObjectName("responsesBrowser");
+
+    auto* side = new QVBoxLayout;
+    side->addWidget(m_title);
+    side->addWidget(m_question);
+    side->addWidget(m_histogram, 1);
+    side->addWidget(m_summary);
+    auto* top = new QHBoxLayout;
+    top->addWidget(m_image, 0, Qt::AlignTop);
+    top->addLayout(side, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(2, 2, 2, 2);
+    layout->addLayout(top);
+    layout->addWidget(m_responses, 1);
+    clear();
+}
+
+void GroupDetailView::clear() {
+    m_image->setPixmap({});
+    m_image->setText(tr("Select a group"));
+    m_title->clear();
+    m_question->clear();
+    m_summary->clear();
+    m_histogram->clear();
+    m_responses->clear();
+}
+
+void GroupDetailView::setGroup(const RolloutGroup& g, const QString& imagePath) {
+    m_image->setPixmap(thumbnail(imagePath, 210));
+    m_title->setText(tr("<b>%1</b> · step %2")
+                         .arg(QString::fromStdString(g.group_id).toHtmlEscaped())
+                         .arg(g.step));
+    m_question->setText(QString::fromStdString(g.question));
+    m_histogram->setGroup(g);
+    QString summary =
+        tr("Majority <b>%1</b> · ratio %2 · %3 clusters · %4 abstained · "
+           "mean reward %5")
+            .arg(majorityAnswer(g).toHtmlEscaped().isEmpty() ? tr("none")
+                                                             : majorityAnswer(g).toHtmlEscaped())
+            .arg(g.majority_ratio, 0, 'f', 2)
+            .arg(g.clusters.size())
+            .arg(noAnswerCount(g))
+            .arg(meanReward(g), 0, 'f', 2);
+    if (g.label) {
+        auto match = majorityMatchesLabel(g);
+        summary += tr("<br>Hidden label <b>%1</b> (%2)")
+                       .arg(QString::fromStdString(*g.label).toHtmlEscaped(),
+                            match && *match ? tr("majority matches") : tr("majority differs"));
+    }
+    m_summary->setText(summary);
+
+    auto major = majorityCluster(g);
+    QString html;
+    for (size_t i = 0; i < g.responses.size(); ++i) {
+        const SampledResponse& r = g.responses[i];
+        bool inMajority = major && r.cluster == *major;
+        QString colour = !r.answer ? "#9e9e9e" : (inMajority ? "#e08a1e" : "#4a86c8");
+        html +=
+            QStringLiteral(
+                "<p><span style=\"color:%1\"><b>#%2</b> · answer <b>%3</b> · "
+                "reward %4 · %5 tokens%6</span><br>%7</p>")
+                .arg(colour)
+                .arg(i)
+                .arg(r.answer ? QString::fromStdString(*r.answer).toHtmlEscaped() : tr("(none)"))
+                .arg(r.reward, 0, 'g', 3)
+                .arg(r.num_tokens)
+                .arg(r.truncated ? tr(" · truncated") : QString())
+                .arg(responseHtml(QString::fromStdString(r.text), "#ffe08a"));
+    }
+    m_responses->setHtml(html);
+}
+
+QString GroupDetailView::responsesHtml() const { return m_responses->toHtml(); }
+
+}  // namespace mmupt::ui

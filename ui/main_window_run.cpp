@@ -1,0 +1,281 @@
+// MainWindow's engine side: Run menu commands, the bridge's events, checkpoint export, and
+// waiting for the run to end when the window closes. Every call into the Session is guarded:
+// an mmupt::Error from a command becomes a message box, never an escaped exception.
+#include <QDockWidget>
+#include <QEventLoop>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenu>
+#include <QMessageBox>
+#include <QProgressDialog>
+#include <QTimer>
+#include <exception>
+
+#include "core/session/run_files.h"
+#include "ui/checkpoints_dialog.h"
+#include "ui/config_form.h"
+#include "ui/main_window.h"
+#include "ui/run_directory_watcher.h"
+#include "ui/run_setup_panel.h"
+#include "ui/run_status_bar.h"
+#include "ui/run_store.h"
+#include "ui/session_bridge.h"
+#include "ui/vote_preview_panel.h"
+
+namespace mmupt::ui {
+
+void MainWindow::buildRunMenu(QMenu* run) {
+    m_startAction = run->addAction(tr("&Start"), this, &MainWindow::startTraining);
+    m_startAction->setShortcut(Qt::CTRL | Qt::Key_R);
+    m_pauseAction = run->addAction(tr("&Pause"));
+    m_pauseAction->setCheckable(true);
+    connect(m_pauseAction, &QAction::triggered, this, &MainWindow::togglePause);
+    m_stopAction =
+        run->addAction(tr("S&top at next step (checkpoint)"), this, &MainWindow::stopAtNextStep);
+    m_cancelAction = run->addAction(tr("&Cancel run…"), this, &MainWindow::cancelRun);
+    run->addSeparator();
+    m_resumeAction =
+        run->addAction(tr("&Resume from checkpoint…"), this, &MainWindow::resumeFromCheckpoint);
+}
+
+void MainWindow::connectBridge() {
+    connect(m_bridge, &SessionBridge::stateChanged, this, &MainWindow::onStateChanged);
+    connect(m_bridge, &SessionBridge::stepsReceived, m_store, &RunStore::appendSteps);
+    connect(m_bridge, &SessionBridge::groupsReceived, this,
+            [this](const std::vector<RolloutGroup>& groups) {
+                if (m_activity == Activity::preview)
+                    m_preview->addGroups(groups);
+                else
+                    m_store->appendGroups(groups);
+            });
+    connect(m_bridge, &SessionBridge::logsReceived, m_store, &RunStore::appendLogs);
+    connect(m_bridge, &SessionBridge::checkpointsSaved, m_store, &RunStore::addCheckpoints);
+    connect(m_bridge, &SessionBridge::progressReported, this,
+            [this](const QString& task, double fraction) {
+                m_status->setTaskProgress(task, fraction);
+                if (m_activity == Activity::exporting && m_checkpoints)
+                    m_checkpoints->showExportProgress(fraction);
+            });
+    connect(m_bridge, &SessionBridge::runFinished, this, &MainWindow::onRunFinished);
+    connect(m_store, &RunStore::checkpointsChanged, this, [this] {
+        if (m_checkpoints) m_checkpoints->setCheckpoints(m_store->checkpoints());
+    });
+}
+
+void MainWindow::warn(const QString& message) {
+    // Window-modal but not blocking: no nested event loop, nothing for a test to dismiss.
+    auto* box =
+        new QMessageBox(QMessageBox::Warning, windowTitle(), message, QMessageBox::Ok, this);
+    box->setObjectName("warningDialog");
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+bool MainWindow::runActive() const { return m_session && m_activity != Activity::none; }
+
+void MainWindow::updateRunActions() {
+    bool engine = m_session != nullptr;
+    bool training = m_activity == Activity::training;
+    bool idle = m_activity == Activity::none;
+    m_startAction->setEnabled(idle);  // without an engine it explains why
+    m_setup->setStartEnabled(idle);
+    m_resumeAction->setEnabled(idle);
+    m_pauseAction->setEnabled(engine && training &&
+                              (m_state == RunState::running || m_state == RunState::paused));
+    m_pauseAction->setChecked(m_state == RunState::paused);
+    m_pauseAction->setText(m_state == RunState::paused ? tr("Resume") : tr("&Pause"));
+    m_stopAction->setEnabled(engine && training && m_state != RunState::stopping);
+    m_cancelAction->setEnabled(engine && !idle);
+}
+
+void MainWindow::startTraining() {
+    if (!m_session) return showEngineMissing();
+    QStringList invalid = m_setup->form()->invalidFields(/*forTraining=*/true);
+    if (!invalid.isEmpty()) {
+        warn(tr("Fix the config first:\n%1").arg(invalid.join('\n')));
+        return;
+    }
+    m_watcher->stop();
+    m_store->clear();
+    m_store->setRunDirectory(m_setup->form()->value("trainer.output_dir"));
+    m_store->setTotalSteps(m_setup->form()->value("trainer.max_steps").toInt());
+    try {
+        m_session->start_training(m_setup->configSource());
+    } catch (const std::exception& e) {
+        warn(tr("Could not start training:\n%1").arg(QString::fromUtf8(e.what())));
+        return;
+    }
+    m_activity = Activity::training;
+    m_finishedSeen = false;
+    m_status->setStateText(tr("starting"));
+    updateRunActions();
+}
+
+void MainWindow::previewVotes(int numImages) {
+    if (!m_session) return showEngineMissing();
+    try {
+        m_session->preview_votes(m_setup->configSource(), numImages);
+    } catch (const std::exception& e) {
+        warn(QString::fromUtf8(e.what()));
+        return;
+    }
+    m_preview->setGroups({});
+    m_preview->setBusy(true);
+    m_activity = Activity::preview;
+    if (auto* d = dock("votePreviewDock")) d->raise();
+    updateRunActions();
+}
+
+void MainWindow::resumeFromCheckpoint() {
+    if (!m_session) return showEngineMissing();
+    QString dir = QFileDialog::getExistingDirectory(
+        this, tr("Run directory to resume (from its latest checkpoint)"));
+    if (dir.isEmpty()) return;
+    if (list_checkpoints(dir.toStdString()).empty()) {
+        warn(tr("%1 has no complete checkpoint.").arg(dir));
+        return;
+    }
+    m_watcher->stop();
+    m_store->clear();
+    m_store->setRunDirectory(dir);
+    try {
+        m_session->resume_training(dir.toStdString());
+    } catch (const std::exception& e) {
+        warn(QString::fromUtf8(e.what()));
+        return;
+    }
+    m_activity = Activity::training;
+    updateRunActions();
+}
+
+void MainWindow::togglePause(bool pause) {
+    if (!m_session) return;
+    if (pause)
+        m_session->pause();
+    else
+        m_session->resume();
+}
+
+void MainWindow::stopAtNextStep() {
+    if (!m_session) return;
+    m_session->stop_at_next_step();
+    m_status->setStateText(tr("stopping after this step"));
+}
+
+void MainWindow::cancelRun() {
+    if (!m_session) return;
+    if (confirm(tr("Cancel the run? The current step is abandoned and no checkpoint is saved.")))
+        m_session->cancel();
+}
+
+void MainWindow::onStateChanged(RunState state) {
+    m_state = state;
+    m_status->setState(state);
+    if (state == RunState::idle) m_activity = Activity::none;
+    updateRunActions();
+}
+
+void MainWindow::onRunFinished(const RunFinished& result) {
+    Activity was = m_activity;
+    m_activity = Activity::none;
+    m_finishedSeen = true;
+    m_state = result.state;
+    m_status->setState(result.state);
+    m_status->setTaskProgress({}, -1);
+    if (was == Activity::preview) m_preview->setBusy(false);
+    if (was == Activity::exporting && m_checkpoints)
+        m_checkpoints->showExportFinished(result.state == RunState::finished
+                                              ? QString()
+                                              : QString::fromStdString(result.message));
+    if (was == Activity::training && !result.run_dir.empty()) {
+        m_store->setRunDirectory(QString::fromStdString(result.run_dir));
+        m_store->setCheckpoints(list_checkpoints(result.run_dir));
+    }
+    if (result.state == RunState::failed) {
+        auto* box = new QMessageBox(
+            QMessageBox::Critical, windowTitle(),
+            tr("The engine failed:\n\n%1").arg(QString::fromStdString(result.message)),
+            QMessageBox::Ok, this);
+        box->setObjectName("runFailedDialog");
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();  // window-modal, never blocks the event loop (or a test)
+    }
+    updateRunActions();
+    emit runEnded(result);
+}
+
+CheckpointsDialog* MainWindow::checkpointsDialog() {
+    if (!m_checkpoints) {
+        m_checkpoints = new CheckpointsDialog(this);
+        connect(m_checkpoints, &CheckpointsDialog::exportRequested, this,
+                &MainWindow::exportCheckpoint);
+        connect(m_checkpoints, &CheckpointsDialog::exportCancelled, this, [this] {
+            if (m_session && m_activity == Activity::exporting) m_session->cancel();
+        });
+    }
+    return m_checkpoints;
+}
+
+void MainWindow::showCheckpoints() {
+    CheckpointsDialog* dialog = checkpointsDialog();
+    QString dir = m_store->runDirectory();
+    if (!dir.isEmpty() && QFileInfo(dir).isDir())
+        m_store->setCheckpoints(list_checkpoints(dir.toStdString()));
+    dialog->setCheckpoints(m_store->checkpoints());
+    dialog->setExportEnabled(m_session != nullptr,
+                             m_session ? QString()
+                                       : tr("Export needs the engine, which is not available in "
+                                            "this build."));
+    dialog->show();
+    dialog->raise();
+}
+
+void MainWindow::exportCheckpoint(const QString& checkpointDir, const QString& outDir) {
+    if (!m_session) return showEngineMissing();
+    if (m_activity != Activity::none) {
+        m_checkpoints->showExportFinished(tr("Wait for the current run to end first."));
+        return;
+    }
+    try {
+        m_session->export_checkpoint(checkpointDir.toStdString(), outDir.toStdString());
+    } catch (const std::exception& e) {
+        m_checkpoints->showExportFinished(QString::fromUtf8(e.what()));
+        return;
+    }
+    m_activity = Activity::exporting;
+    m_checkpoints->showExportProgress(0.0);
+    updateRunActions();
+}
+
+bool MainWindow::waitForFinish() {
+    m_session->stop_at_next_step();
+    QProgressDialog progress(tr("Finishing the current step and saving a checkpoint…"),
+                             tr("Cancel run"), 0, 0, this);
+    progress.setWindowModality(Qt::WindowModal);
+    progress.setMinimumDuration(0);
+    progress.show();
+    while (!m_finishedSeen) {
+        QEventLoop loop;
+        QTimer timer;
+        timer.setSingleShot(true);
+        connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
+        connect(this, &MainWindow::runEnded, &loop, &QEventLoop::quit);
+        connect(&progress, &QProgressDialog::canceled, &loop, &QEventLoop::quit);
+        timer.start(m_closeTimeoutMs);
+        loop.exec();
+        if (m_finishedSeen) break;
+        if (progress.wasCanceled()) {
+            m_session->cancel();
+            return true;
+        }
+        if (!confirm(tr("The engine has not finished its step after %1 s. Keep waiting?\n\n"
+                        "No cancels the run (without its last checkpoint) and quits.")
+                         .arg(m_closeTimeoutMs / 1000.0))) {
+            m_session->cancel();
+            return true;
+        }
+    }
+    return true;
+}
+
+}  // namespace mmupt::ui

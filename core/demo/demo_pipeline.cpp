@@ -40,11 +40,12 @@ class StageObserver : public SessionObserver {
         steps.push_back(m);
         if (m.step % every_ != 0) return;
         char line[256];
-        std::snprintf(line, sizeof line,
-                      "[%s] step %d/%d  reward %.3f  majority %.3f  label acc %.3f  %.1f s/step",
-                      name_.c_str(), m.step, static_cast<int>(value(m, "progress/total_steps")),
-                      value(m, "reward/mean"), value(m, "vote/majority_ratio"),
-                      value(m, "label/accuracy"), value(m, "timing_s/step"));
+        std::snprintf(
+            line, sizeof line,
+            "[%s] step %d/%d  loss %.3f  reward %.3f  majority %.3f  label acc %.3f  %.1f s/step",
+            name_.c_str(), m.step, static_cast<int>(value(m, "progress/total_steps")),
+            value(m, "actor/loss"), value(m, "reward/mean"), value(m, "vote/majority_ratio"),
+            value(m, "label/accuracy"), value(m, "timing_s/step"));
         say(line);
     }
     static double value(const StepMetrics& m, const char* key) {
@@ -88,7 +89,8 @@ double mean_of(const std::vector<StepMetrics>& steps, const char* key, bool last
 }
 
 StageEval eval_stage(const std::string& model_dir, const std::string& test_file,
-                     const RunConfig& config, const DemoScale& scale, int seed) {
+                     const RunConfig& config, const DemoScale& scale, int seed,
+                     const std::string& name, const DemoProgress& progress) {
     EvalOptions o;
     o.num_samples = config.rollout.n;
     o.temperature = config.rollout.temperature;  // the training temperature
@@ -97,6 +99,12 @@ StageEval eval_stage(const std::string& model_dir, const std::string& test_file,
     o.seed = static_cast<uint64_t>(seed);
     o.batch_size = scale.eval_batch;
     EvalResult r = evaluate_model_dir(model_dir, {test_file}, config.data, o, "cpu");
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "%s on test (%d items): greedy %.3f  sampled %.3f  maj@%d %.3f  (%.0f s)",
+                  name.c_str(), r.items, r.greedy_accuracy, r.sampled_accuracy, r.num_samples,
+                  r.majority_accuracy, r.seconds);
+    if (progress) progress(line);
     return {r.greedy_accuracy, r.sampled_accuracy, r.majority_accuracy};
 }
 
@@ -137,6 +145,25 @@ std::string cached_base(const std::string& base_dir, const std::string& hash) {
                           fs::exists(model + "/config.json") &&
                           fs::exists(model + "/model.safetensors");
     return complete ? model : "";
+}
+
+// DIR/curves.csv: reward, agreement and hidden-label accuracy per step of every GRPO stage (for
+// plotting; PNGs come from `mmupt-studio --run RUN_DIR --screenshot FILE.png`).
+struct Curve {
+    std::string stage;
+    int seed;
+    std::vector<StepMetrics> steps;
+};
+void write_curves(const std::string& path, const std::vector<Curve>& curves) {
+    std::ofstream out(path);
+    out << "stage,seed,step,reward_mean,majority_ratio,label_accuracy\n";
+    for (const Curve& c : curves)
+        for (const StepMetrics& m : c.steps)
+            out << c.stage << "," << c.seed << "," << m.step << ","
+                << StageObserver::value(m, "reward/mean") << ","
+                << StageObserver::value(m, "vote/majority_ratio") << ","
+                << StageObserver::value(m, "label/accuracy") << "\n";
+    if (!out) throw DataError("cannot write '" + path + "'");
 }
 
 nlohmann::json stage_json(const std::vector<DemoSeedResult>& seeds,
@@ -210,13 +237,14 @@ DemoResult run_demo(const DemoOptions& options, const DemoProgress& progress) {
         say("stage 1 (SFT): cached base model " + base_model);
     } else {
         say("stage 1 (SFT): " + std::to_string(sft.trainer.max_steps) + " steps");
-        StageObserver sft_obs("sft", scale.log_every, progress);
+        StageObserver sft_obs("sft", 5 * scale.log_every, progress);
         base_model = run_stage(sft, sft_obs);
         const std::string rel = fs::relative(base_model, dir + "/base").string();
         std::ofstream(dir + "/base/demo_base.json")
             << nlohmann::json{{"config_hash", hash}, {"model", rel}}.dump(2) << "\n";
     }
 
+    std::vector<Curve> curves;
     // 5. Per seed, from the same base: supervised GRPO (labels) and MM-UPT (majority vote).
     for (int seed = 1; seed <= options.seeds; ++seed) {
         const std::string seed_dir = dir + "/seed-" + std::to_string(seed);
@@ -227,22 +255,29 @@ DemoResult run_demo(const DemoOptions& options, const DemoProgress& progress) {
         RunConfig upt = grpo_config(scale, dir, base_model, seed_dir + "/upt",
                                     RewardKind::majority_vote, seed, options.threads);
         say("seed " + std::to_string(seed) + ": evaluating the base model");
-        r.base = eval_stage(base_model, test_file, upt, scale, seed);
+        const std::string tag = " seed " + std::to_string(seed);
+        r.base = eval_stage(base_model, test_file, upt, scale, seed, "base" + tag, progress);
 
         say("seed " + std::to_string(seed) + ": stage 2 (supervised GRPO, labels)");
         StageObserver grpo_obs("grpo s" + std::to_string(seed), scale.log_every, progress);
-        r.supervised_grpo = eval_stage(run_stage(grpo, grpo_obs), test_file, grpo, scale, seed);
+        r.supervised_grpo = eval_stage(run_stage(grpo, grpo_obs), test_file, grpo, scale, seed,
+                                       "supervised GRPO" + tag, progress);
 
         say("seed " + std::to_string(seed) + ": stage 3 (MM-UPT, majority vote, no labels)");
         StageObserver upt_obs("upt s" + std::to_string(seed), scale.log_every, progress);
-        r.upt = eval_stage(run_stage(upt, upt_obs), test_file, upt, scale, seed);
+        r.upt =
+            eval_stage(run_stage(upt, upt_obs), test_file, upt, scale, seed, "UPT" + tag, progress);
         const size_t k = std::max<size_t>(1, upt_obs.steps.size() / 4);
         r.upt_trace = {mean_of(upt_obs.steps, "label/accuracy", false, k),
                        mean_of(upt_obs.steps, "label/accuracy", true, k),
                        mean_of(upt_obs.steps, "vote/majority_ratio", false, k),
                        mean_of(upt_obs.steps, "vote/majority_ratio", true, k)};
         result.per_seed.push_back(r);
+        curves.push_back({"supervised_grpo", seed, grpo_obs.steps});
+        curves.push_back({"upt", seed, upt_obs.steps});
     }
+
+    write_curves(dir + "/curves.csv", curves);
 
     // 6. summary.json: {"stages": {"base", "upt", "supervised_grpo"}, "seconds"}.
     result.seconds =

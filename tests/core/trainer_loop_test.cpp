@@ -4,6 +4,7 @@
 // (every metrics key, samples.jsonl round-trips); labels never reach the unsupervised reward.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
@@ -34,26 +35,32 @@ double mean_of(const std::vector<StepMetrics>& m, const char* key, size_t begin,
 
 RunFinished train(const RunConfig& c) { return Trainer::start(c, nullptr, nullptr)->run(); }
 
-// Stage 1 (SFT on the labelled answers) once per process; its last checkpoint is a model
-// directory the GRPO runs start from.
-const std::string& sft_model() {
-    static const std::string dir = [] {
-        RunConfig c = tiny_run_config(test::temp_dir("trainer-sft") + "/run", 30);
-        c.algorithm.reward = RewardKind::sft;
-        c.trainer.rollout_batch_size = 8;
-        c.trainer.mini_batch_size = 8;
-        c.optim.lr = 1e-2;
-        RunFinished r = train(c);
-        EXPECT_EQ(r.state, RunState::finished) << r.message;
-        auto m = metrics_of(c.trainer.output_dir);
-        EXPECT_EQ(m.size(), 30u);
-        std::printf("sft loss %.3f -> %.3f, %.2f s/step\n", m.front().values.at("actor/pg_loss"),
-                    m.back().values.at("actor/pg_loss"), m.back().values.at("timing_s/step"));
-        // SFT loss (token NLL of the targets) falls.
-        EXPECT_LT(mean_of(m, "actor/pg_loss", 25, 30), 0.5 * mean_of(m, "actor/pg_loss", 0, 5));
-        return list_checkpoints(c.trainer.output_dir).back().path;
-    }();
+// Stage 1, "First SFT": 30 steps of cross-entropy on \boxed{label}, built once per build and
+// shared by the test processes. Its last checkpoint is the model the GRPO runs start from.
+const std::string& sft_run() {
+    static const std::string dir =
+        test::shared_test_dir("sft",
+                              [](const std::string& scratch) {
+                                  RunConfig c = tiny_run_config(scratch + "/run", 30);
+                                  c.algorithm.reward = RewardKind::sft;
+                                  c.trainer.rollout_batch_size = 8;
+                                  c.trainer.mini_batch_size = 8;
+                                  c.optim.lr = 1e-2;
+                                  RunFinished r = train(c);
+                                  ASSERT_EQ(r.state, RunState::finished) << r.message;
+                              }) +
+        "/run";
     return dir;
+}
+std::string sft_model() { return sft_run() + "/checkpoints/step-30"; }
+
+TEST(TrainerLoop, SftLossFalls) {
+    auto m = metrics_of(sft_run());
+    ASSERT_EQ(m.size(), 30u);
+    std::printf("sft loss %.3f -> %.3f\n", m.front().values.at("actor/pg_loss"),
+                m.back().values.at("actor/pg_loss"));
+    EXPECT_LT(mean_of(m, "actor/pg_loss", 25, 30), 0.5 * mean_of(m, "actor/pg_loss", 0, 5));
+    EXPECT_TRUE(std::isnan(m.back().values.at("reward/mean")));  // null: SFT has no reward
 }
 
 TEST(TrainerLoop, MajorityVoteConcentratesTheVoteAfterSft) {

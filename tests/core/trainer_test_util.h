@@ -41,37 +41,65 @@ inline std::vector<std::string> answer_corpus() {
     return corpus;
 }
 
+// tokenizer/, model/ and data/ (the demo's images + short.jsonl) inside `dir`.
+inline void build_fixture(const std::string& dir) {
+    demo::write_demo_tokenizer(dir + "/tokenizer", demo::learn_bpe(answer_corpus(), 200));
+    ModelDir source = preset_source(dir + "/tokenizer", ModelArch::qwen2_5_vl, "tiny");
+    VlmModel model(source.config);
+    model->randomize_weights(/*seed=*/5, /*std=*/0.02);
+    SaveModelOptions save;
+    save.dtype = at::kFloat;
+    save_model_dir(dir + "/model", model, source, save);
+
+    const std::string data_dir = dir + "/data";
+    demo::DemoDataSizes sizes;
+    sizes.sft = 0;
+    sizes.upt = 16;
+    sizes.test = 0;
+    demo::write_demo_data(data_dir, /*seed=*/3, sizes);
+    // Short-answer records: question + image + the true count as a hidden label.
+    std::ifstream in(data_dir + "/upt.jsonl");
+    std::ofstream out(data_dir + "/short.jsonl");
+    for (std::string line; std::getline(in, line);) {
+        auto j = nlohmann::json::parse(line);
+        out << nlohmann::json{{"problem", j["problem"]},
+                              {"images", {j["image"]}},
+                              {"answer", j["answer"]}}
+                   .dump()
+            << "\n";
+    }
+}
+
+// A directory built once and shared by the test processes of this build (ctest runs each test
+// in its own process): <tmp>/mmupt-trainer-<name>-<binary mtime>, built in a scratch directory
+// and renamed into place, so concurrent processes either win the rename or reuse the winner's.
+template <class Build>
+std::string shared_test_dir(const std::string& name, Build build) {
+    namespace fs = std::filesystem;
+    const auto stamp = fs::last_write_time("/proc/self/exe").time_since_epoch().count();
+    const fs::path final_dir =
+        fs::temp_directory_path() / ("mmupt-trainer-" + name + "-" + std::to_string(stamp));
+    if (fs::exists(final_dir / ".complete")) return final_dir.string();
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(fs::temp_directory_path(), ec))  // older builds'
+        if (e.path().filename().string().rfind("mmupt-trainer-" + name + "-", 0) == 0 &&
+            e.path() != final_dir)
+            fs::remove_all(e.path(), ec);
+    const std::string scratch = temp_dir("trainer-" + name);
+    build(scratch);
+    std::ofstream(scratch + "/.complete") << "ok\n";
+    fs::rename(scratch, final_dir, ec);  // fails when another process won: use its directory
+    return final_dir.string();
+}
+
 inline const TrainerFixture& trainer_fixture() {
     static const TrainerFixture f = [] {
         TrainerFixture f;
-        f.tokenizer_dir = temp_dir("trainer-tokenizer");
-        demo::write_demo_tokenizer(f.tokenizer_dir, demo::learn_bpe(answer_corpus(), 200));
-        f.model_dir = temp_dir("trainer-model");
-        ModelDir source = preset_source(f.tokenizer_dir, ModelArch::qwen2_5_vl, "tiny");
-        VlmModel model(source.config);
-        model->randomize_weights(/*seed=*/5, /*std=*/0.02);
-        SaveModelOptions save;
-        save.dtype = at::kFloat;
-        save_model_dir(f.model_dir, model, source, save);
-
-        const std::string data_dir = temp_dir("trainer-data");
-        demo::DemoDataSizes sizes;
-        sizes.sft = 0;
-        sizes.upt = 16;
-        sizes.test = 0;
-        demo::write_demo_data(data_dir, /*seed=*/3, sizes);
-        // Short-answer records: question + image + the true count as a hidden label.
-        std::ifstream in(data_dir + "/upt.jsonl");
-        std::ofstream out(data_dir + "/short.jsonl");
-        for (std::string line; std::getline(in, line);) {
-            auto j = nlohmann::json::parse(line);
-            out << nlohmann::json{{"problem", j["problem"]},
-                                  {"images", {j["image"]}},
-                                  {"answer", j["answer"]}}
-                       .dump()
-                << "\n";
-        }
-        f.data = data_dir + "/short.jsonl";
+        const std::string root =
+            shared_test_dir("fixture", [](const std::string& dir) { build_fixture(dir); });
+        f.tokenizer_dir = root + "/tokenizer";
+        f.model_dir = root + "/model";
+        f.data = root + "/data/short.jsonl";
         return f;
     }();
     return f;

@@ -14,7 +14,7 @@ DemoScale full_scale() {
     s.data = {600, 400, 200};
     s.tokenizer_items = 400, s.tokenizer_merges = 400;
     s.sft_steps = 350, s.sft_batch = 16, s.sft_warmup = 20, s.sft_lr = 1e-3;
-    s.grpo_steps = 40, s.grpo_batch = 16, s.grpo_mini = 4, s.grpo_micro = 32;
+    s.grpo_steps = 20, s.grpo_batch = 16, s.grpo_mini = 4, s.grpo_micro = 32;
     s.group_size = 8, s.max_new_tokens = 48, s.grpo_lr = 2e-4, s.temperature = 0.7;
     s.eval_batch = 16, s.log_every = 5;
     return s;

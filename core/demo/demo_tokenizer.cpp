@@ -7,6 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "core/tokenizer/chat_template.h"
 #include "core/util/errors.h"
 
 namespace mmupt::demo {
@@ -197,20 +198,7 @@ void write_demo_tokenizer(const std::string& out_dir, const LearnedBpe& bpe) {
         f << merges_txt;
         if (!f) throw DataError("cannot write '" + (dir / "merges.txt").string() + "'");
     }
-    const std::string chat_template =
-        "{% set image_count = namespace(value=0) %}{% set video_count = namespace(value=0) %}{% "
-        "for message in messages %}{% if loop.first and message['role'] != 'system' "
-        "%}<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n{% endif "
-        "%}<|im_start|>{{ message['role'] }}\n{% if message['content'] is string %}{{ "
-        "message['content'] }}<|im_end|>\n{% else %}{% for content in message['content'] %}{% if "
-        "content['type'] == 'image' or 'image' in content or 'image_url' in content %}{% set "
-        "image_count.value = image_count.value + 1 %}{% if add_vision_id %}Picture {{ "
-        "image_count.value }}: {% endif %}<|vision_start|><|image_pad|><|vision_end|>{% elif "
-        "content['type'] == 'video' or 'video' in content %}{% set video_count.value = "
-        "video_count.value + 1 %}{% if add_vision_id %}Video {{ video_count.value }}: {% endif "
-        "%}<|vision_start|><|video_pad|><|vision_end|>{% elif 'text' in content %}{{ "
-        "content['text'] }}{% endif %}{% endfor %}<|im_end|>\n{% endif %}{% endfor %}{% if "
-        "add_generation_prompt %}<|im_start|>assistant\n{% endif %}";
+    const std::string chat_template = kQwen2VlChatTemplate;  // the real template, unchanged
     json config = {{"add_prefix_space", false},
                    {"added_tokens_decoder", added_decoder},
                    {"additional_special_tokens", special_names},

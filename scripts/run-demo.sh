@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# README command (1): set up a fresh Debian 12, build, and run the built-in demo.
-# Until `mmupt demo` lands (issue #6) the demo is the self-reward core on example responses:
-# extract each boxed answer, vote over equivalence classes, print clusters and rewards.
+# README command (1): set up a fresh Debian 12, build, and run the built-in demo (`mmupt demo`,
+# issue #6): SFT base model, then MM-UPT vs supervised GRPO on synthetic visual tasks; the table
+# goes to stdout, run directories and summary.json to runs/demo (override with --out DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh
-./build/app/mmupt vote < resources/examples/responses.jsonl
+./build/app/mmupt demo "$@"

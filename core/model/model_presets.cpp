@@ -1,4 +1,4 @@
-// The preset table (tiny, small) and the parameter count formula. Dimensions keep Qwen's
+// The preset table (tiny, small, demo) and the parameter count formula. Dimensions keep Qwen's
 // ratios where they matter: head_dim 2:3:3 M-RoPE split, GQA 2:1, tied embeddings (as the 2B /
 // 3B models), Qwen2.5-VL's window attention with some full-attention blocks.
 #include "core/model/model_presets.h"
@@ -67,6 +67,12 @@ ModelConfig small(ModelArch arch, const PresetVocab& vocab) {
     return from_dims(arch, vocab, {256, 1024, 4, 4, 2, {8, 12, 12}, 4, 256, 4, 1024, {1, 3}});
 }
 
+// The built-in demo's model (`mmupt demo`): ~1.0M parameters with the demo tokenizer, sized so
+// that SFT plus two GRPO runs fit in minutes on 2 CPU cores; 112 px images = 16 image tokens.
+ModelConfig demo(ModelArch arch, const PresetVocab& vocab) {
+    return from_dims(arch, vocab, {128, 256, 4, 4, 2, {4, 6, 6}, 2, 64, 4, 256, {1}});
+}
+
 int64_t need(int32_t id, const char* token) {
     if (id < 0)
         throw ModelError(std::string("the tokenizer has no ") + token +
@@ -106,6 +112,8 @@ const std::vector<ModelPreset>& model_presets() {
         {"tiny", "D=64, 2 layers, vision depth 2 width 64; seconds on CPU", &tiny, 64},
         {"small", "D=256, 4 layers, vision depth 4 width 256; ~47M parameters with Qwen's vocab",
          &small, 256},
+        {"demo", "D=128, 4 layers, vision depth 2 width 64; the built-in demo's model (~1M)", &demo,
+         16},
     };
     return table;
 }

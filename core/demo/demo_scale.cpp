@@ -1,0 +1,92 @@
+// Demo sizes and stage configs. Full size follows a feasibility run on 2 CPU cores (SFT batch
+// 16, lr 1e-3, 20 warm-up steps, no weight decay: a base model right part of the time); quick
+// size only proves the pipeline runs end to end.
+#include "core/demo/demo_scale.h"
+
+#include "core/config/config_schema.h"
+#include "core/demo/synthetic_tasks.h"
+
+namespace mmupt::demo {
+
+DemoScale full_scale() {
+    DemoScale s;
+    s.name = "full";
+    s.data = {600, 400, 200};
+    s.tokenizer_items = 400, s.tokenizer_merges = 400;
+    s.sft_steps = 350, s.sft_batch = 16, s.sft_warmup = 20, s.sft_lr = 1e-3;
+    s.grpo_steps = 20, s.grpo_batch = 16, s.grpo_mini = 4, s.grpo_micro = 32;
+    s.group_size = 8, s.max_new_tokens = 48, s.grpo_lr = 2e-4, s.temperature = 0.7;
+    s.eval_batch = 16, s.log_every = 5;
+    return s;
+}
+
+DemoScale quick_scale() {
+    DemoScale s = full_scale();
+    s.name = "quick";
+    s.data = {48, 32, 16};
+    s.tokenizer_items = 60, s.tokenizer_merges = 200;
+    s.sft_steps = 16, s.sft_batch = 8, s.sft_warmup = 4;
+    s.grpo_steps = 2, s.grpo_batch = 4, s.grpo_mini = 2, s.grpo_micro = 8;
+    s.group_size = 4, s.max_new_tokens = 24;
+    s.log_every = 1;
+    return s;
+}
+
+namespace {
+
+RunConfig common(const DemoScale& s, const std::string& output_dir, int seed, int threads) {
+    RunConfig c;
+    c.model.dtype = Dtype::float32;
+    c.model.device = "cpu";
+    c.model.gradient_checkpointing = false;
+    c.data.min_pixels = c.data.max_pixels = kImagePixels * kImagePixels;
+    c.data.max_prompt_length = 512;
+    c.rollout.n = s.group_size;
+    c.rollout.temperature = s.temperature;
+    c.rollout.top_p = 1.0;
+    c.rollout.max_new_tokens = s.max_new_tokens;
+    c.trainer.epochs = 1000;  // max_steps ends each stage
+    c.trainer.save_every = 0;
+    c.trainer.keep_last = 1;
+    c.trainer.seed = seed;
+    c.trainer.threads = threads;
+    c.trainer.output_dir = output_dir;
+    return c;
+}
+
+}  // namespace
+
+RunConfig sft_config(const DemoScale& s, const std::string& dir, int threads) {
+    RunConfig c = common(s, dir + "/base", /*seed=*/1, threads);
+    c.model.path = dir + "/init";
+    c.data.train_files = {dir + "/data/sft.jsonl"};
+    c.algorithm.reward = RewardKind::sft;
+    c.algorithm.kl_coef = 0.0;
+    c.optim.lr = s.sft_lr;
+    c.optim.weight_decay = 0.0;
+    c.optim.warmup_steps = s.sft_warmup;
+    c.trainer.rollout_batch_size = c.trainer.mini_batch_size = c.trainer.micro_batch_size =
+        s.sft_batch;
+    c.trainer.max_steps = s.sft_steps;
+    validate(c, /*for_training=*/true);
+    return c;
+}
+
+RunConfig grpo_config(const DemoScale& s, const std::string& dir, const std::string& base_model,
+                      const std::string& output_dir, RewardKind reward, int seed, int threads) {
+    RunConfig c = common(s, output_dir, seed, threads);
+    c.model.path = base_model;
+    // Supervised GRPO uses the labelled split's answers; UPT the unlabelled split, no labels.
+    c.data.train_files = {dir +
+                          (reward == RewardKind::accuracy ? "/data/sft.jsonl" : "/data/upt.jsonl")};
+    c.algorithm.reward = reward;
+    c.optim.lr = s.grpo_lr;
+    c.trainer.rollout_batch_size = s.grpo_batch;
+    c.trainer.mini_batch_size = s.grpo_mini;
+    c.trainer.micro_batch_size = s.grpo_micro;
+    c.trainer.max_steps = s.grpo_steps;
+    validate(c, /*for_training=*/true);
+    return c;
+}
+
+}  // namespace mmupt::demo

@@ -3,6 +3,7 @@
 // through the observer on the worker thread. The CLI's `train` drives this same class, so the
 // GUI and the CLI share one code path. Run control is a set of atomics the Trainer reads
 // between steps. Not here: the training step (core/trainer/trainer.h).
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -150,7 +151,10 @@ class EngineSession : public Session {
             } catch (const std::exception& e) {
                 result.state = RunState::failed;
                 result.message = e.what();
-                relay_.on_log({LogLevel::error, e.what(), 0.0});
+                const double now = std::chrono::duration<double>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count();
+                relay_.on_log({LogLevel::error, e.what(), now});
             }
             relay_.on_state(result.state);
             relay_.on_finished(result);

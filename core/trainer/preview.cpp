@@ -3,6 +3,8 @@
 
 #include <ATen/ATen.h>
 
+#include <chrono>
+
 #include "core/data/dataset.h"
 #include "core/trainer/trainer.h"
 #include "core/util/errors.h"
@@ -26,7 +28,10 @@ std::vector<RolloutGroup> preview_vote_groups(const RunConfig& config, int num_e
         if (auto p = builder.build(ex, &why))
             prompts.push_back(std::move(*p));
         else if (observer)
-            observer->on_log({LogLevel::warning, "skipping " + ex.id + ": " + why, 0.0});
+            observer->on_log(
+                {LogLevel::warning, "skipping " + ex.id + ": " + why,
+                 std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+                     .count()});
     }
     GenerationParams params;
     params.sampling = {config.rollout.temperature, config.rollout.top_p,

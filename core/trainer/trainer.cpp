@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <set>
 #include <thread>
 
 #include "core/config/config_io.h"
@@ -166,9 +167,13 @@ Trainer::Trainer(const RunConfig& config, TrainingModel model, SessionObserver* 
     reward_ = make_reward_setup(config_.algorithm);
 
     std::vector<std::pair<std::string, at::Tensor>> params;
+    std::set<const void*> vision;  // the tower's parameters, whatever their names
+    for (const auto& p : model_.policy->visual->parameters())
+        vision.insert(p.unsafeGetTensorImpl());
     for (auto& item : model_.policy->named_parameters()) {
-        const bool vision = item.key().rfind("visual.", 0) == 0;
-        item.value().set_requires_grad(!(vision && config_.model.freeze_vision));
+        const bool frozen =
+            config_.model.freeze_vision && vision.count(item.value().unsafeGetTensorImpl());
+        item.value().set_requires_grad(!frozen);
         if (item.value().requires_grad()) params.emplace_back(item.key(), item.value());
     }
     AdamWOptions o;

@@ -120,3 +120,27 @@ TEST(TrainerErrors, NanWeightsSkipStepsThenFailTheRun) {
 
 }  // namespace
 }  // namespace mmupt
+
+namespace mmupt {
+namespace {
+
+// model.freeze_vision: the vision tower is left out of the optimizer and keeps its weights.
+TEST(TrainerOptions, FrozenVisionTowerKeepsItsWeights) {
+    for (bool freeze : {true, false}) {
+        RunConfig c = tiny_run_config(test::temp_dir("freeze") + "/run", 2);
+        c.algorithm.reward = RewardKind::sft;
+        c.model.freeze_vision = freeze;
+        c.optim.lr = 1e-2;
+        TrainingModel model = load_training_model(c, c.model.path);
+        VlmModel policy = model.policy;
+        const at::Tensor vision = policy->visual->parameters().front().detach().clone();
+        const at::Tensor text = policy->language_model->parameters().front().detach().clone();
+        Trainer trainer(c, std::move(model), nullptr, nullptr);
+        ASSERT_EQ(trainer.run().state, RunState::finished);
+        EXPECT_EQ(at::equal(vision, policy->visual->parameters().front().detach()), freeze);
+        EXPECT_FALSE(at::equal(text, policy->language_model->parameters().front().detach()));
+    }
+}
+
+}  // namespace
+}  // namespace mmupt

@@ -37,6 +37,15 @@ using test::sft_model;
 using test::sft_run;
 using test::train;
 
+TEST(TrainerLoop, SftLossFalls) {
+    auto m = metrics_of(sft_run());
+    ASSERT_EQ(m.size(), 30u);
+    std::printf("sft loss %.3f -> %.3f\n", m.front().values.at("actor/pg_loss"),
+                m.back().values.at("actor/pg_loss"));
+    EXPECT_LT(mean_of(m, "actor/pg_loss", 25, 30), 0.5 * mean_of(m, "actor/pg_loss", 0, 5));
+    EXPECT_TRUE(std::isnan(m.back().values.at("reward/mean")));  // null: SFT has no reward
+}
+
 TEST(TrainerLoop, MajorityVoteConcentratesTheVoteAfterSft) {
     RunConfig c = tiny_run_config(test::temp_dir("trainer-upt") + "/run", 10);
     c.model.path = sft_model();

@@ -1,6 +1,6 @@
 // Resume equivalence: a run interrupted after a checkpoint and resumed reproduces the metrics of
 // an uninterrupted run for every step after the checkpoint (in-process, a cancelled run; the
-// SIGKILLed CLI run is tests/core/slow/trainer_kill_resume_test.cpp). Timing and throughput keys
+// SIGKILLed CLI run is trainer_kill_resume_test.cpp). Timing and throughput keys
 // are wall-clock and excluded; every other value must be bit-identical (same threads, same
 // deterministic CPU kernels, exact fp32 weights and AdamW state in the checkpoint, counter-based
 // sampling keyed by step).

@@ -3,6 +3,8 @@
 // once per process, short-answer training data over the demo images (label = the true count),
 // and a RunConfig small enough for a 2-core CPU.
 #pragma once
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -72,22 +74,24 @@ inline void build_fixture(const std::string& dir) {
 }
 
 // A directory built once and shared by the test processes of this build (ctest runs each test
-// in its own process): <tmp>/mmupt-trainer-<name>-<binary mtime>, built in a scratch directory
+// in its own process): <tmp>/mmupt-<binary>-<name>-<binary mtime>, built in a scratch directory
 // and renamed into place, so concurrent processes either win the rename or reuse the winner's.
+// Directories of the same binary's older builds are removed; a failed build is not kept.
 template <class Build>
 std::string shared_test_dir(const std::string& name, Build build) {
     namespace fs = std::filesystem;
-    const auto stamp = fs::last_write_time("/proc/self/exe").time_since_epoch().count();
-    const fs::path final_dir =
-        fs::temp_directory_path() / ("mmupt-trainer-" + name + "-" + std::to_string(stamp));
+    const fs::path exe = fs::read_symlink("/proc/self/exe");
+    const auto stamp = fs::last_write_time(exe).time_since_epoch().count();
+    const std::string prefix = "mmupt-" + exe.filename().string() + "-" + name + "-";
+    const fs::path final_dir = fs::temp_directory_path() / (prefix + std::to_string(stamp));
     if (fs::exists(final_dir / ".complete")) return final_dir.string();
     std::error_code ec;
-    for (const auto& e : fs::directory_iterator(fs::temp_directory_path(), ec))  // older builds'
-        if (e.path().filename().string().rfind("mmupt-trainer-" + name + "-", 0) == 0 &&
-            e.path() != final_dir)
+    for (const auto& e : fs::directory_iterator(fs::temp_directory_path(), ec))
+        if (e.path().filename().string().rfind(prefix, 0) == 0 && e.path() != final_dir)
             fs::remove_all(e.path(), ec);
-    const std::string scratch = temp_dir("trainer-" + name);
+    const std::string scratch = temp_dir(name);
     build(scratch);
+    if (::testing::Test::HasFailure()) return scratch;  // not shared: removed at exit
     std::ofstream(scratch + "/.complete") << "ok\n";
     fs::rename(scratch, final_dir, ec);  // fails when another process won: use its directory
     return final_dir.string();
@@ -107,7 +111,7 @@ inline const TrainerFixture& trainer_fixture() {
 }
 
 // A run small enough for this machine: B = 4 prompts x G = 8 samples of <= 6 tokens, 112 px
-// images (16 image tokens), float32 on the CPU, 2 threads.
+// images (16 image tokens), float32 on the CPU, one thread.
 inline RunConfig tiny_run_config(const std::string& output_dir, int max_steps) {
     const TrainerFixture& f = trainer_fixture();
     RunConfig c;
@@ -127,7 +131,7 @@ inline RunConfig tiny_run_config(const std::string& output_dir, int max_steps) {
     c.trainer.micro_batch_size = 8;
     c.trainer.max_steps = max_steps;
     c.trainer.save_every = 0;
-    c.trainer.threads = 2;
+    c.trainer.threads = 1;  // ctest runs two tests at once on two cores: no oversubscription
     c.trainer.output_dir = output_dir;
     c.optim.lr = 1e-3;
     return c;

@@ -94,10 +94,12 @@ TEST(GrpoLoss, KlEstimatorsMatchHandValues) {
     at::Tensor zero = at::zeros({1, 1}, at::kDouble), far = at::full({1, 1}, -50.0, at::kDouble);
     EXPECT_EQ(val(kl_penalty(zero, far, KlEstimator::kK3)), 10.0);
     EXPECT_EQ(val(kl_penalty(far, zero, KlEstimator::kK3)), 10.0);
+    at::manual_seed(7);  // unseeded draws made the k3 ~ k2 check flaky
     at::Tensor a = at::randn({4, 5}, at::kDouble) * 0.01, b = at::randn({4, 5}, at::kDouble) * 0.01;
     at::Tensor k3 = kl_penalty(a, b, KlEstimator::kK3);
     EXPECT_TRUE((k3 >= 0).all().item<bool>());
-    EXPECT_TRUE(at::allclose(k3, kl_penalty(a, b, KlEstimator::kK2), 0, 1e-5));  // k3 ~ k2
+    // k3 - k2 = x^3/6 + O(x^4) for x = ref - logp, |x| < 0.1 here: within 2e-4.
+    EXPECT_TRUE(at::allclose(k3, kl_penalty(a, b, KlEstimator::kK2), 0, 2e-4));
     EXPECT_EQ(parse_kl_estimator("low_var_kl"), KlEstimator::kK3);
     EXPECT_EQ(parse_kl_estimator("mse"), KlEstimator::kK2);
     EXPECT_EQ(parse_kl_estimator("k1"), KlEstimator::kK1);

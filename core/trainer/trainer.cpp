@@ -235,9 +235,8 @@ bool Trainer::wait_while_paused() {
 CheckpointInfo Trainer::save_checkpoint() {
     state_.optimizer_steps = optimizer_->steps_taken();
     state_.cursor = cursor_->state();
-    state_.elapsed_s = elapsed_s();
     TrainerState saved = state_;
-    saved.elapsed_s = elapsed_s();
+    saved.elapsed_s = elapsed_s();  // state_.elapsed_s stays the time before this process
     CheckpointInfo info = write_checkpoint(store_, saved, model_.policy, model_.dir, *optimizer_);
     last_saved_step_ = state_.step;
     log(LogLevel::info, "checkpoint " + info.path);

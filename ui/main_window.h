@@ -30,7 +30,7 @@ class VotePreviewPanel;
 class MainWindow : public QMainWindow {
     Q_OBJECT
   public:
-    // `session` may be null: the engine is not in this build (create_session() returned null);
+    // `session` may be null (the studio passes create_session(); some tests pass none): then
     // everything that needs no engine still works.
     explicit MainWindow(std::unique_ptr<Session> session = nullptr, QWidget* parent = nullptr);
     ~MainWindow() override;

@@ -35,6 +35,16 @@ QString shellQuote(const QString& s) {
     QString q = s;
     return "'" + q.replace("'", "'\\''") + "'";
 }
+
+// "356 K" / "2200 M": a tiny test model is not "0 M".
+QString parameterCountText(long long n) {
+    return n < 1000000 ? QStringLiteral("%1 K").arg(n / 1e3, 0, 'f', 0)
+                       : QStringLiteral("%1 M").arg(n / 1e6, 0, 'f', 0);
+}
+QString memoryText(double gb) {
+    return gb < 1.0 ? QStringLiteral("%1 MB").arg(std::max(1.0, gb * 1e3), 0, 'f', 0)
+                    : QStringLiteral("%1 GB").arg(gb, 0, 'f', 1);
+}
 }  // namespace
 
 RunSetupPanel::RunSetupPanel(Session* session, QWidget* parent)
@@ -159,12 +169,11 @@ bool RunSetupPanel::pickModel(const QString& dir) {
     if (check.ok() && m_session) {
         try {
             ModelSummary s = m_session->inspect_model(dir.toStdString(), configSource());
-            check.summary = QStringLiteral("%1 · %2 · %3 M parameters · %4 · ~%5 GB")
-                                .arg(QString::fromStdString(s.architecture),
-                                     QString::fromStdString(s.model_type))
-                                .arg(s.num_parameters / 1e6, 0, 'f', 0)
-                                .arg(QString::fromStdString(s.dtype))
-                                .arg(s.estimated_memory_gb, 0, 'f', 1);
+            check.summary =
+                QStringLiteral("%1 · %2 · %3 parameters · %4 · ~%5")
+                    .arg(QString::fromStdString(s.architecture),
+                         QString::fromStdString(s.model_type), parameterCountText(s.num_parameters),
+                         QString::fromStdString(s.dtype), memoryText(s.estimated_memory_gb));
             for (const auto& w : s.warnings) check.warnings << QString::fromStdString(w);
         } catch (const std::exception& e) {
             check.errors << QString::fromUtf8(e.what());
@@ -195,6 +204,8 @@ bool RunSetupPanel::pickDataset(const QString& path) {
                           .arg(s.images_skipped)
                           .arg(s.labelled);
             for (const auto& w : s.warnings) check.warnings << QString::fromStdString(w);
+            if (s.examples == 0)  // the engine skipped every record: nothing to train on
+                check.errors << tr("No usable example: every record was skipped (see below).");
         } catch (const std::exception& e) {
             check.errors << QString::fromUtf8(e.what());
         }

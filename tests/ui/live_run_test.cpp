@@ -3,12 +3,12 @@
 // engine failure shows a dialog with its message; closing during a run asks, stops at the next
 // step and waits for `finished` (and gives up after the timeout when the engine is stuck).
 #include <QMessageBox>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QtTest>
 
 #include "tests/ui/testkit/fake_session.h"
+#include "tests/ui/testkit/test_settings.h"
 #include "ui/checkpoints_dialog.h"
 #include "ui/config_form.h"
 #include "ui/main_window.h"
@@ -40,11 +40,7 @@ void fillRequired(ui::MainWindow& window) {
 class LiveRunTest : public QObject {
     Q_OBJECT
   private slots:
-    void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("mmupt-tests");
-        QSettings().clear();
-    }
+    void initTestCase() { mmupt::testkit::useClearedTestSettings(); }
 
     void stepsDriveCardsAndSamples() {
         testkit::FakeSession* session = nullptr;

@@ -3,19 +3,15 @@
 #include <QDockWidget>
 #include <QLabel>
 #include <QMenuBar>
-#include <QSettings>
 #include <QtTest>
 
+#include "tests/ui/testkit/test_settings.h"
 #include "ui/main_window.h"
 
 class MainWindowTest : public QObject {
     Q_OBJECT
   private slots:
-    void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("mmupt-tests");
-        QSettings().clear();
-    }
+    void initTestCase() { mmupt::testkit::useClearedTestSettings(); }
 
     void opensAndCloses() {
         mmupt::ui::MainWindow window;

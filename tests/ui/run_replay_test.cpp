@@ -10,6 +10,7 @@
 
 #include "core/session/run_files.h"
 #include "tests/ui/testkit/synthetic_run.h"
+#include "tests/ui/testkit/test_settings.h"
 #include "ui/agreement_heatmap.h"
 #include "ui/config_form.h"
 #include "ui/log_panel.h"
@@ -36,11 +37,7 @@ void appendRaw(const QString& path, const QByteArray& bytes) {
 class RunReplayTest : public QObject {
     Q_OBJECT
   private slots:
-    void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("mmupt-tests");
-        QSettings().clear();
-    }
+    void initTestCase() { mmupt::testkit::useClearedTestSettings(); }
 
     void replaysAndFollowsARunDirectory() {
         QTemporaryDir dir;

@@ -6,4 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh
+source scripts/blas-env.sh
 ./build/app/mmupt demo "$@"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command (2): set up a fresh Debian 12, build, and run the fast test suite
-# (labels `slow` and `gpu` excluded; run them with: ctest --test-dir build -L slow).
+# (labels `slow` and `gpu` excluded; run them with: source scripts/blas-env.sh
+ctest --test-dir build -L slow).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -8,4 +9,5 @@ bash scripts/build.sh
 cmake --build build --target format-check
 # The .deb builds and installs what it should (desktop entry, icon, AppStream metainfo).
 bash scripts/check-deb.sh
+source scripts/blas-env.sh
 ctest --test-dir build --output-on-failure -LE 'slow|gpu' -j 2

@@ -8,6 +8,7 @@
 
 #include "app/cli/args.h"
 #include "app/cli/command.h"
+#include "core/util/blas_env.h"
 #include "core/util/errors.h"
 #include "core/version.h"
 
@@ -38,6 +39,7 @@ void print_help() {
 
 int main(int argc, char** argv) {
     using namespace mmupt::cli;
+    mmupt::reexec_with_faster_blas(argv);  // before any work: OpenBLAS reads it at load time
     if (argc < 2) {
         print_help();
         return 2;

@@ -1,12 +1,11 @@
 // --device / --dtype / --threads for the model-running commands.
 #include "app/cli/torch_options.h"
 
-#include <dlfcn.h>
-
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
 
 #include "app/cli/args.h"
+#include "core/util/blas_env.h"
 
 namespace mmupt::cli {
 
@@ -52,21 +51,13 @@ int set_threads(long long n) {
 }
 
 std::string blas_note() {
-    // Looked up at run time: libtorch may link OpenBLAS, MKL or another BLAS.
-    using CoreName = char* (*)();
-    auto corename = reinterpret_cast<CoreName>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
-    if (!corename) return "";
-    const std::string core = corename();
+    const std::string core = openblas_core();
+    if (core.empty()) return "";
     std::string note = "BLAS: OpenBLAS with " + core + " kernels";
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    const bool avx512 = __builtin_cpu_supports("avx512f"), avx2 = __builtin_cpu_supports("avx2");
-    const bool old = core == "Prescott" || core == "Core2" || core == "Nehalem" || core == "Atom" ||
-                     core == "Penryn" || core == "Dunnington";
-    if (old && (avx2 || avx512))
-        note += std::string(" although this CPU has ") + (avx512 ? "AVX-512" : "AVX2") +
-                " (OpenBLAS did not recognise it); OPENBLAS_CORETYPE=" +
-                (avx512 ? "SkylakeX" : "Haswell") + " in the environment selects faster ones";
-#endif
+    const std::string faster = faster_openblas_coretype();
+    if (!faster.empty())
+        note += " (OpenBLAS did not recognise this CPU); OPENBLAS_CORETYPE=" + faster +
+                " in the environment selects faster ones";
     return note;
 }
 

@@ -12,10 +12,12 @@
 #include <exception>
 
 #include "core/session/session.h"
+#include "core/util/blas_env.h"
 #include "core/version.h"
 #include "ui/main_window.h"
 
 int main(int argc, char** argv) {
+    mmupt::reexec_with_faster_blas(argv);  // before any work: OpenBLAS reads it at load time
     QApplication app(argc, argv);
     QApplication::setApplicationName("mmupt-studio");
     QApplication::setOrganizationName("mmupt");

@@ -76,9 +76,10 @@ RunConfig grpo_config(const DemoScale& s, const std::string& dir, const std::str
                       const std::string& output_dir, RewardKind reward, int seed, int threads) {
     RunConfig c = common(s, output_dir, seed, threads);
     c.model.path = base_model;
-    // Supervised GRPO uses the labelled split's answers; UPT the unlabelled split, no labels.
-    c.data.train_files = {dir +
-                          (reward == RewardKind::accuracy ? "/data/sft.jsonl" : "/data/upt.jsonl")};
+    // Both train on the same questions (upt.jsonl): supervised GRPO is given their labels,
+    // MM-UPT sees them only as hidden diagnostics (the reward never reads them). Training the
+    // baseline on sft.jsonl instead would compare against questions the base already memorised.
+    c.data.train_files = {dir + "/data/upt.jsonl"};
     c.algorithm.reward = reward;
     c.optim.lr = s.grpo_lr;
     c.trainer.rollout_batch_size = s.grpo_batch;

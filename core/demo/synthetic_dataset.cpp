@@ -57,7 +57,8 @@ DemoDataResult write_demo_data(const std::string& out_dir, std::uint64_t seed,
     fs::create_directories(dir / "images", ec);
     if (ec) throw DataError("cannot create '" + (dir / "images").string() + "': " + ec.message());
 
-    const auto& families = all_task_families();
+    const std::vector<TaskFamily>& families =
+        sizes.families.empty() ? all_task_families() : sizes.families;
     DemoDataResult result;
     result.dir = dir.string();
     std::set<std::string> seen;  // training fingerprints

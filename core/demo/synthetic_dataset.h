@@ -5,6 +5,9 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "core/demo/synthetic_tasks.h"
 
 namespace mmupt::demo {
 
@@ -12,6 +15,7 @@ struct DemoDataSizes {
     int sft = 600;
     int upt = 400;
     int test = 200;
+    std::vector<TaskFamily> families;  // cycled through; empty = all_task_families()
 };
 
 struct DemoDataResult {

@@ -61,8 +61,25 @@ const char* task_family_name(TaskFamily family) {
             return "total_two_colors";
         case TaskFamily::compare_colors:
             return "compare_colors";
+        case TaskFamily::count_all:
+            return "count_all";
+        case TaskFamily::most_color:
+            return "most_color";
     }
     return "?";
+}
+
+const std::vector<TaskFamily>& every_task_family() {
+    static const std::vector<TaskFamily> f = {
+        TaskFamily::count_color,    TaskFamily::count_shape, TaskFamily::total_two_colors,
+        TaskFamily::compare_colors, TaskFamily::count_all,   TaskFamily::most_color};
+    return f;
+}
+
+std::optional<TaskFamily> parse_task_family(const std::string& name) {
+    for (TaskFamily f : every_task_family())
+        if (name == task_family_name(f)) return f;
+    return std::nullopt;
 }
 
 const std::vector<std::string>& color_names() {
@@ -145,13 +162,49 @@ SyntheticItem make_item(std::uint64_t seed, std::uint64_t index, TaskFamily fami
                             std::to_string(kb) + ". More " + more + ". \\boxed{" + more + "}";
             break;
         }
+        case TaskFamily::count_all: {
+            const std::string n = std::to_string(item.shapes.size());
+            item.question = "How many shapes are in the image?";
+            item.answer = n;
+            item.solution = "I count all the shapes: there are " + n + ". \\boxed{" + n + "}";
+            break;
+        }
+        case TaskFamily::most_color: {
+            // Recolour one shape at a time until one colour is strictly the most frequent.
+            auto leader = [&]() {
+                std::vector<int> k(n_colors);
+                for (const Shape& x : item.shapes) ++k[x.color];
+                int best = 0;
+                for (int c = 1; c < n_colors; ++c)
+                    if (k[c] > k[best]) best = c;
+                const bool unique = std::count(k.begin(), k.end(), k[best]) == 1;
+                return unique ? best : -1;
+            };
+            int best = leader();
+            for (int attempt = 0; attempt < 64 && best < 0; ++attempt) {
+                item.shapes[rng.below(static_cast<int>(item.shapes.size()))].color =
+                    rng.below(n_colors);
+                best = leader();
+            }
+            if (best < 0) {  // practically never: make every shape one colour
+                for (Shape& x : item.shapes) x.color = item.shapes.front().color;
+                best = item.shapes.front().color;
+            }
+            item.question = "Which colour do most of the shapes have? Answer with the colour.";
+            item.answer = colors[best];
+            item.solution =
+                "Most of the shapes are " + item.answer + ". \\boxed{" + item.answer + "}";
+            break;
+        }
     }
     return item;
 }
 
 std::vector<std::uint8_t> render_rgb(const SyntheticItem& item) {
     static const cv::Scalar kRgb[] = {{220, 40, 40}, {40, 170, 60}, {40, 80, 220}, {230, 200, 30}};
-    cv::Mat img(kImagePixels, kImagePixels, CV_8UC3, cv::Scalar(255, 255, 255));
+    // Grey at the processor's image_mean: an empty cell normalises to ~0, so at initialisation
+    // the vision features of empty and occupied cells differ by more than a shared offset.
+    cv::Mat img(kImagePixels, kImagePixels, CV_8UC3, cv::Scalar(123, 117, 104));
     for (const Shape& s : item.shapes) {
         const int x0 = (s.cell % kGridCells) * kCellPixels,
                   y0 = (s.cell / kGridCells) * kCellPixels;

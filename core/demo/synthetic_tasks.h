@@ -4,6 +4,7 @@
 // (seed, index). Not a benchmark of anything but the MM-UPT mechanism at toy scale.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,10 +14,20 @@ inline constexpr int kGridCells = 4;    // cells per side
 inline constexpr int kCellPixels = 28;  // = patch 14 x merge 2: one merged token per cell
 inline constexpr int kImagePixels = kGridCells * kCellPixels;  // 112
 
-// The task families, in the order they are cycled through.
-enum class TaskFamily { count_color, count_shape, total_two_colors, compare_colors };
+// The task families. all_task_families() is the demo's default mix, in the order it cycles.
+enum class TaskFamily {
+    count_color,
+    count_shape,
+    total_two_colors,
+    compare_colors,
+    count_all,
+    most_color
+};
 const std::vector<TaskFamily>& all_task_families();
+const std::vector<TaskFamily>& every_task_family();  // all six, for --families and tests
 const char* task_family_name(TaskFamily family);
+// Parses a name from task_family_name(); nullopt when unknown.
+std::optional<TaskFamily> parse_task_family(const std::string& name);
 
 struct Shape {
     int cell = 0;   // 0..15, row-major

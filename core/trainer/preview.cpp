@@ -14,6 +14,8 @@ namespace mmupt {
 std::vector<RolloutGroup> preview_vote_groups(const RunConfig& config, int num_examples,
                                               SessionObserver* observer) {
     if (config.model.path.empty()) throw ConfigError("model.path is empty: pick a model first");
+    // Same thread budget as training: a preview in the studio must not take every core.
+    if (config.trainer.threads > 0) at::set_num_threads(static_cast<int>(config.trainer.threads));
     ModelOptions o;
     o.dtype = to_scalar_type(config.model.dtype);
     o.device = resolve_device(config.model.device);

@@ -16,7 +16,7 @@
 using namespace mmupt::demo;
 
 namespace {
-// Colour of the centre pixel of each cell (white = empty), read back from the rendered image.
+// Colour of the centre pixel of each cell (background = empty), read back from the rendered image.
 std::vector<int> colors_from_pixels(const std::vector<std::uint8_t>& rgb) {
     static const int kRgb[4][3] = {{220, 40, 40}, {40, 170, 60}, {40, 80, 220}, {230, 200, 30}};
     std::vector<int> out;
@@ -33,8 +33,13 @@ std::vector<int> colors_from_pixels(const std::vector<std::uint8_t>& rgb) {
 }
 }  // namespace
 
+TEST(DemoData, FamilyNamesRoundTrip) {
+    for (TaskFamily f : every_task_family()) EXPECT_EQ(parse_task_family(task_family_name(f)), f);
+    EXPECT_FALSE(parse_task_family("count_colour").has_value());
+}
+
 TEST(DemoData, SameSeedAndIndexGiveTheSameItem) {
-    for (TaskFamily f : all_task_families()) {
+    for (TaskFamily f : every_task_family()) {
         SyntheticItem a = make_item(7, 42, f), b = make_item(7, 42, f), c = make_item(8, 42, f);
         EXPECT_EQ(a.question, b.question);
         EXPECT_EQ(a.answer, b.answer);
@@ -46,7 +51,7 @@ TEST(DemoData, SameSeedAndIndexGiveTheSameItem) {
 TEST(DemoData, LabelsMatchTheRenderedPixels) {
     const auto& names = color_names();
     for (int i = 0; i < 200; ++i) {
-        for (TaskFamily f : all_task_families()) {
+        for (TaskFamily f : every_task_family()) {
             SyntheticItem item = make_item(3, i, f);
             std::vector<int> cells = colors_from_pixels(render_rgb(item));
             std::map<std::string, int> count;
@@ -73,6 +78,12 @@ TEST(DemoData, LabelsMatchTheRenderedPixels) {
                 }
                 EXPECT_EQ(asked, 2) << item.question;
                 EXPECT_EQ(std::to_string(total), item.answer) << item.id;
+            }
+            if (f == TaskFamily::count_all) EXPECT_EQ(std::to_string(n_shapes), item.answer);
+            if (f == TaskFamily::most_color) {
+                // The answer is the strictly most frequent pixel-recounted colour.
+                for (const auto& name : names)
+                    if (name != item.answer) EXPECT_GT(count[item.answer], count[name]) << item.id;
             }
             if (f == TaskFamily::compare_colors) {
                 // The answer names the colour with the larger pixel-recounted count.

@@ -18,7 +18,11 @@ int run_demo_data(const std::vector<std::string>& args) {
         .option("--seed", "S", "data seed", "0")
         .option("--sft", "N", "labelled SFT items", "600")
         .option("--upt", "N", "unlabelled UPT items", "400")
-        .option("--test", "N", "held-out test items", "200");
+        .option("--test", "N", "held-out test items", "200")
+        .option("--families", "LIST",
+                "comma-separated task families (default: the demo's mix); any of count_color,\n"
+                "count_shape, total_two_colors, compare_colors, count_all, most_color",
+                "");
     p.parse(args);
     if (!p.has("--out")) throw UsageError("--out DIR is required");
     demo::DemoDataSizes sizes;
@@ -28,6 +32,16 @@ int run_demo_data(const std::vector<std::string>& args) {
     if (sizes.sft < 0 || sizes.upt < 0 || sizes.test < 0 ||
         sizes.sft + sizes.upt + sizes.test > 1000000)
         throw UsageError("split sizes must be between 0 and 1,000,000 in total");
+    std::string list = p.get("--families");
+    for (size_t start = 0; start < list.size();) {
+        size_t end = list.find(',', start);
+        if (end == std::string::npos) end = list.size();
+        const std::string name = list.substr(start, end - start);
+        auto family = demo::parse_task_family(name);
+        if (!family) throw UsageError("--families: unknown task family '" + name + "'");
+        sizes.families.push_back(*family);
+        start = end + 1;
+    }
     long long seed = p.get_int("--seed");
     if (seed < 0) throw UsageError("--seed must be non-negative");
     auto r = demo::write_demo_data(p.get("--out"), static_cast<std::uint64_t>(seed), sizes);

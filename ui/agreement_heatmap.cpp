@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/theme.h"
+
 namespace mmupt::ui {
 
 namespace {
@@ -94,16 +96,8 @@ void AgreementHeatmap::refresh() {
 }
 
 void AgreementHeatmap::setDark(bool dark) {
-    QColor bg = dark ? QColor(0x26, 0x28, 0x2b) : Qt::white;
-    QColor fg = dark ? QColor(0xd0, 0xd0, 0xd0) : QColor(0x30, 0x30, 0x30);
-    m_plot->setBackground(bg);
-    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
-        axis->setBasePen(QPen(fg));
-        axis->setTickPen(QPen(fg));
-        axis->setSubTickPen(QPen(fg));
-        axis->setTickLabelColor(fg);
-        axis->setLabelColor(fg);
-    }
+    stylePlot(m_plot, dark);  // the colour map covers the grid
+    const QColor fg = plotColors(dark).foreground;
     if (auto* scale = m_map->colorScale()) {
         scale->axis()->setTickLabelColor(fg);
         scale->axis()->setLabelColor(fg);

@@ -13,6 +13,7 @@
 #include <cmath>
 
 #include "ui/plot_math.h"
+#include "ui/theme.h"
 
 namespace mmupt::ui {
 
@@ -177,19 +178,8 @@ void MetricCard::setFollowLatest(bool follow) {
 
 void MetricCard::setDark(bool dark) {
     m_dark = dark;
-    QColor bg = dark ? QColor(0x26, 0x28, 0x2b) : Qt::white;
-    QColor fg = dark ? QColor(0xd0, 0xd0, 0xd0) : QColor(0x30, 0x30, 0x30);
-    QColor grid = dark ? QColor(0x44, 0x46, 0x4a) : QColor(0xe4, 0xe4, 0xe4);
-    m_plot->setBackground(bg);
-    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
-        axis->setBasePen(QPen(fg));
-        axis->setTickPen(QPen(fg));
-        axis->setSubTickPen(QPen(fg));
-        axis->setTickLabelColor(fg);
-        axis->setLabelColor(fg);
-        axis->grid()->setPen(QPen(grid, 1, Qt::DotLine));
-    }
-    QColor line = dark ? QColor(0x4f, 0xa3, 0xff) : QColor(0x1f, 0x6f, 0xd1);
+    stylePlot(m_plot, dark);
+    QColor line = plotColors(dark).accent;
     QColor faint = line;
     faint.setAlpha(70);
     m_raw->setPen(QPen(faint, 1));

@@ -1,6 +1,7 @@
-// applyTheme: Fusion + palette.
+// applyTheme: Fusion + palette; plot colours and axis styling.
 #include "ui/theme.h"
 
+#include <qcustomplot.h>
 #include <QApplication>
 #include <QPalette>
 #include <QStyle>
@@ -34,6 +35,27 @@ void applyTheme(bool dark) {
     p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
     p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
     QApplication::setPalette(p);
+}
+
+PlotColors plotColors(bool dark) {
+    if (dark)
+        return {QColor(0x26, 0x28, 0x2b), QColor(0xd0, 0xd0, 0xd0), QColor(0x44, 0x46, 0x4a),
+                QColor(0x4f, 0xa3, 0xff)};
+    return {Qt::white, QColor(0x30, 0x30, 0x30), QColor(0xe4, 0xe4, 0xe4),
+            QColor(0x1f, 0x6f, 0xd1)};
+}
+
+void stylePlot(QCustomPlot* plot, bool dark) {
+    const PlotColors c = plotColors(dark);
+    plot->setBackground(c.background);
+    for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
+        axis->setBasePen(QPen(c.foreground));
+        axis->setTickPen(QPen(c.foreground));
+        axis->setSubTickPen(QPen(c.foreground));
+        axis->setTickLabelColor(c.foreground);
+        axis->setLabelColor(c.foreground);
+        axis->grid()->setPen(QPen(c.grid, 1, Qt::DotLine));
+    }
 }
 
 }  // namespace mmupt::ui

@@ -1,6 +1,7 @@
 // The demo pipeline, top to bottom in run_demo: data, tokenizer, random `demo` model, stage 1
 // SFT (cached by config hash in DIR/base/demo_base.json), then per seed: evaluate the base,
-// supervised GRPO on sft.jsonl, MM-UPT on upt.jsonl, evaluate both, write summary.json.
+// supervised GRPO and MM-UPT on the same upt.jsonl questions (labels for the first only),
+// evaluate both, write summary.json.
 // Every stage goes through the normal Trainer and evaluate(), as a user's run would.
 #include "core/demo/demo_pipeline.h"
 
@@ -147,8 +148,8 @@ std::string cached_base(const std::string& base_dir, const std::string& hash) {
     return complete ? model : "";
 }
 
-// DIR/curves.csv: reward, agreement and hidden-label accuracy per step of every GRPO stage (for
-// plotting; PNGs come from `mmupt-studio --run RUN_DIR --screenshot FILE.png`).
+// DIR/curves.csv: reward, agreement and hidden-label accuracy per step of every GRPO stage
+// (`mmupt-plot DIR`, run by `mmupt demo` when present, turns it into PNGs).
 struct Curve {
     std::string stage;
     int seed;

@@ -12,7 +12,7 @@ namespace mmupt::demo {
 
 struct DemoOptions {
     std::string out_dir = "runs/demo";
-    int seeds = 1;       // GRPO / UPT / evaluation seeds 1..seeds (one shared base model)
+    int seeds = 3;       // GRPO / UPT / evaluation seeds 1..seeds (one shared base model)
     bool quick = false;  // toy sizes: checks the pipeline in under 2 minutes, not the gain
     int threads = 1;     // intra-op CPU threads (1 on a shared machine)
 };

@@ -44,10 +44,11 @@ int count_if_color(const std::vector<Shape>& s, int color) {
 
 }  // namespace
 
+// The demo's mix: the two families the 0.9M-parameter demo model learns to see within a few
+// hundred SFT steps on 2 cores. The four colour-conditioned families stayed at chance after
+// 1,200 steps (docs/demo.md), so a base model trained on them gives UPT nothing to vote on.
 const std::vector<TaskFamily>& all_task_families() {
-    static const std::vector<TaskFamily> f = {TaskFamily::count_color, TaskFamily::count_shape,
-                                              TaskFamily::total_two_colors,
-                                              TaskFamily::compare_colors};
+    static const std::vector<TaskFamily> f = {TaskFamily::count_all, TaskFamily::most_color};
     return f;
 }
 

@@ -58,7 +58,7 @@ int run_demo(const std::vector<std::string>& args) {
                 "MM-UPT (majority-vote rewards, no labels) with supervised GRPO on held-out\n"
                 "synthetic visual tasks. Writes each stage's run directory and summary.json.");
     p.option("--out", "DIR", "output directory", "runs/demo")
-        .option("--seeds", "K", "seeds for GRPO / UPT / evaluation (one shared base)", "1")
+        .option("--seeds", "K", "seeds for GRPO / UPT / evaluation (one shared base)", "3")
         .option("--threads", "N", "CPU threads (0 = all cores)", "1")
         .flag("--quick", "toy sizes: checks the pipeline in under 2 minutes, not the gain");
     p.parse(args);

@@ -12,3 +12,5 @@ if [[ -z "${OPENBLAS_CORETYPE:-}" && -r /proc/cpuinfo ]]; then
     fi
     unset _flags
 fi
+# libtorch's OpenMP threads spin between parallel regions and fight OpenBLAS's threads.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"

@@ -15,7 +15,8 @@ std::string openblas_core();
 std::string faster_openblas_coretype();
 
 // When faster_openblas_coretype() is non-empty and neither OPENBLAS_CORETYPE nor
-// MMUPT_KEEP_BLAS is set, sets OPENBLAS_CORETYPE and re-executes /proc/self/exe with `argv`.
+// MMUPT_KEEP_BLAS is set, sets OPENBLAS_CORETYPE (and OMP_WAIT_POLICY=passive unless set) and
+// re-executes /proc/self/exe with `argv`.
 // Returns only when it did not re-execute (including when exec fails).
 void reexec_with_faster_blas(char** argv);
 

@@ -63,6 +63,8 @@ int run_bench(const std::vector<std::string>& args) {
         .option("--new-tokens", "K", "tokens generated per sample", "128")
         .option("--rows", "LIST", "B*G values for the decode table", "1,8,64")
         .option("--baseline-max-rows", "N", "measure the no-cache baseline up to this B*G", "1")
+        .option("--image-side", "PX", "side of the square test image (224 = 64 image tokens)",
+                "224")
         .option("--temperature", "T", "sampling temperature (0 = greedy)", "1")
         .option("--device", "DEV", "cpu, cuda, cuda:N or auto", "cpu")
         .option("--dtype", "TYPE", "float32, bfloat16, float16 or auto", "float32");
@@ -77,6 +79,9 @@ int run_bench(const std::vector<std::string>& args) {
     o.model.dtype = parse_dtype(p.get("--dtype"), o.model.device);
     o.new_tokens = static_cast<int>(p.get_int("--new-tokens"));
     o.baseline_max_rows = static_cast<int>(p.get_int("--baseline-max-rows"));
+    o.image_side = p.get_int("--image-side");
+    if (o.image_side < 28 || o.image_side > 4096)
+        throw UsageError("--image-side must be between 28 and 4096");
     o.temperature = p.get_double("--temperature");
     if (o.new_tokens < 2 || o.new_tokens > 1 << 16) throw UsageError("--new-tokens must be >= 2");
     if (o.temperature < 0) throw UsageError("--temperature must be >= 0");

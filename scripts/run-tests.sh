@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # README command (2): set up a fresh Debian 12, build, and run the fast test suite
-# (labels `slow` and `gpu` excluded; run them with: source scripts/blas-env.sh
-ctest --test-dir build -L slow).
+# (labels `slow` and `gpu` excluded; run them with:
+#  source scripts/blas-env.sh; ctest --test-dir build -L slow).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

@@ -231,7 +231,13 @@ DemoResult run_demo(const DemoOptions& options, const DemoProgress& progress) {
     // 4. Stage 1: SFT on the labelled split's worked solutions (skipped when cached).
     DemoResult result;
     RunConfig sft = sft_config(scale, dir, options.threads);
-    const std::string hash = fnv1a_hex(to_yaml(sft) + "|demo preset|" + scale.name);
+    // The data is regenerated on every run, so what made it is part of the key: split sizes,
+    // families and the drawing version (bump the version when the rendering changes).
+    std::string data_key = "|data v2 grey|" + std::to_string(scale.data.sft) + "," +
+                           std::to_string(scale.data.upt) + "," + std::to_string(scale.data.test);
+    for (TaskFamily f : scale.data.families.empty() ? all_task_families() : scale.data.families)
+        data_key += std::string(",") + task_family_name(f);
+    const std::string hash = fnv1a_hex(to_yaml(sft) + "|demo preset|" + scale.name + data_key);
     std::string base_model = cached_base(dir + "/base", hash);
     result.base_cached = !base_model.empty();
     if (result.base_cached) {

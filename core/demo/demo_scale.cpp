@@ -12,7 +12,7 @@ namespace mmupt::demo {
 DemoScale full_scale() {
     DemoScale s;
     s.name = "full";
-    s.data = {3000, 400, 200};
+    s.data = {3000, 400, 200, {}};  // families: the demo mix
     s.tokenizer_items = 400, s.tokenizer_merges = 400;
     s.sft_steps = 600, s.sft_batch = 16, s.sft_warmup = 20, s.sft_lr = 2e-3;
     s.grpo_steps = 20, s.grpo_batch = 16, s.grpo_mini = 4, s.grpo_micro = 32;
@@ -24,7 +24,7 @@ DemoScale full_scale() {
 DemoScale quick_scale() {
     DemoScale s = full_scale();
     s.name = "quick";
-    s.data = {48, 32, 16};
+    s.data = {48, 32, 16, {}};
     s.tokenizer_items = 60, s.tokenizer_merges = 200;
     s.sft_steps = 16, s.sft_batch = 8, s.sft_warmup = 4;
     s.grpo_steps = 2, s.grpo_batch = 4, s.grpo_mini = 2, s.grpo_micro = 8;

@@ -20,8 +20,8 @@
 
 #include "core/session/run_files.h"
 #include "core/session/session.h"
+#include "tests/ui/testkit/engine_setup.h"
 #include "tests/ui/testkit/test_settings.h"
-#include "tests/ui/testkit/tiny_engine.h"
 #include "ui/checkpoints_dialog.h"
 #include "ui/config_form.h"
 #include "ui/group_detail_view.h"
@@ -76,7 +76,7 @@ class EngineSessionTest : public QObject {
     void initTestCase() {
         mmupt::testkit::useClearedTestSettings();
         QVERIFY(m_tmp.isValid());
-        m_setup = testkit::makeTinyEngineSetup(MMUPT_CLI_PATH, m_tmp.filePath("tiny"));
+        m_setup = testkit::makeEngineSetup(MMUPT_CLI_PATH, m_tmp.filePath("tiny"));
         QVERIFY2(m_setup.error.isEmpty(), qPrintable(m_setup.error));
     }
 
@@ -371,7 +371,7 @@ class EngineSessionTest : public QObject {
 
   private:
     QTemporaryDir m_tmp;
-    testkit::TinyEngineSetup m_setup;
+    testkit::EngineSetup m_setup;
     QString m_trainedRun;
 };
 

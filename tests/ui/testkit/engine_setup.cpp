@@ -1,5 +1,5 @@
-// The tiny real-engine setup (tiny_engine.h): four CLI commands, then form edits.
-#include "tests/ui/testkit/tiny_engine.h"
+// The real-engine setup (engine_setup.h): three or four CLI commands, then form edits.
+#include "tests/ui/testkit/engine_setup.h"
 
 #include <QDir>
 #include <QFile>
@@ -54,13 +54,15 @@ QList<QPair<QString, QString>> tinyRunValues(const QString& modelDir, const QStr
     };
 }
 
-TinyEngineSetup makeTinyEngineSetup(const QString& cli, const QString& dir, int examples,
-                                    int sftSteps) {
+EngineSetup makeEngineSetup(const QString& cli, const QString& dir,
+                            const EngineSetupOptions& options) {
     QDir root(dir);
-    TinyEngineSetup setup;
+    EngineSetup setup;
     setup.modelDir = root.filePath("model");
     setup.dataFile = root.filePath("data/upt.jsonl");
-    setup.sftModelDir = root.filePath(QStringLiteral("sft/checkpoints/step-%1").arg(sftSteps));
+    const int sftSteps = options.sftSteps;
+    if (sftSteps > 0)
+        setup.sftModelDir = root.filePath(QStringLiteral("sft/checkpoints/step-%1").arg(sftSteps));
     const QString tokenizer = root.filePath("tokenizer");
     // SFT: cross-entropy on \boxed{label}, 8 prompts per step at a high learning rate. `train`
     // wants a YAML file: an empty one (defaults), every value is a --set.
@@ -79,14 +81,14 @@ TinyEngineSetup makeTinyEngineSetup(const QString& cli, const QString& dir, int 
         << qMakePair(QString("trainer.mini_batch_size"), QString("8"))
         << qMakePair(QString("optim.lr"), QString("0.01"));
     for (const auto& [key, value] : sft) train << "--set" << key + "=" + value;
-    const QList<QStringList> commands = {
+    QList<QStringList> commands = {
         {"demo-tokenizer", "--out", tokenizer},
-        {"init-model", "--arch", "qwen2_vl", "--preset", "tiny", "--tokenizer", tokenizer, "--out",
-         setup.modelDir},
+        {"init-model", "--arch", "qwen2_vl", "--preset", options.preset, "--tokenizer", tokenizer,
+         "--out", setup.modelDir},
         {"demo-data", "--out", root.filePath("data"), "--sft", "0", "--upt",
-         QString::number(examples), "--test", "0"},
-        train,
+         QString::number(options.examples), "--test", "0"},
     };
+    if (sftSteps > 0) commands << train;
     for (const QStringList& args : commands) {
         CliResult r = runCli(cli, args);
         if (r.exitCode != 0) {

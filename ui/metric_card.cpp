@@ -116,7 +116,13 @@ void MetricCard::refresh() {
         bool found = false;
         QCPRange yr = m_raw->getValueRange(found, QCP::sdBoth, m_plot->xAxis->range());
         if (found) {
-            double pad = std::max(1e-9, (yr.upper - yr.lower) * 0.08);
+            // A flat series (a constant learning rate) gets a range around its value, not
+            // +-1e-9 with tick labels like "5.0001e-5".
+            const double span = yr.upper - yr.lower;
+            const double mag = std::max(std::abs(yr.upper), std::abs(yr.lower));
+            const double pad = span > 1e-6 * mag && span > 0 ? span * 0.08
+                               : mag > 0                     ? mag * 0.1
+                                                             : 1.0;
             m_plot->yAxis->setRange(yr.lower - pad, yr.upper + pad);
         }
     }

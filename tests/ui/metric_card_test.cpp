@@ -47,6 +47,20 @@ class MetricCardTest : public QObject {
         QCOMPARE(plot->xAxis->range().upper, 149.0);
     }
 
+    void flatSeriesGetsARangeAroundItsValue() {
+        MetricCard card("Learning rate", {"actor/lr"});
+        for (int i = 0; i < 20; ++i) card.appendPoint(i, i, 5e-5);  // a constant lr
+        card.refresh();
+        const QCPRange y = card.plot()->yAxis->range();
+        QVERIFY(y.contains(5e-5));
+        QVERIFY2(y.size() > 1e-6, qPrintable(QString::number(y.size())));  // not +-1e-9
+        MetricCard zero("Skipped", {"actor/skipped_updates"});
+        for (int i = 0; i < 5; ++i) zero.appendPoint(i, i, 0.0);
+        zero.refresh();
+        QVERIFY(zero.plot()->yAxis->range().contains(0.0));
+        QVERIFY(zero.plot()->yAxis->range().size() >= 1.0);
+    }
+
     void decimationKeepsSpikes() {
         std::vector<double> x, y;
         for (int i = 0; i < 100000; ++i) {

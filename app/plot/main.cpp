@@ -2,10 +2,14 @@
 // PNGs in DEMO_DIR/plots/ (ui/curve_plots.h). Never shows a window: it runs offscreen unless
 // QT_QPA_PLATFORM says otherwise, so it works without a display. Exit codes: 0 ok, 1 error
 // (message on stderr), 2 usage.
+#include <sys/stat.h>
+#include <unistd.h>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
+
+#include <cerrno>
 #include <cstdio>
 
 #include "core/version.h"
@@ -13,6 +17,17 @@
 
 int main(int argc, char** argv) {
     if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    // Headless (no login session): give Qt the private runtime directory it would fall back to,
+    // so it does not print "XDG_RUNTIME_DIR not set" into the demo's output.
+    if (!qEnvironmentVariableIsSet("XDG_RUNTIME_DIR")) {
+        const QByteArray dir = QByteArray("/tmp/runtime-") + QByteArray::number(getuid());
+        if (::mkdir(dir.constData(), 0700) == 0 || errno == EEXIST) {
+            struct stat st {};
+            if (::stat(dir.constData(), &st) == 0 && st.st_uid == getuid() &&
+                (st.st_mode & 0777) == 0700)
+                qputenv("XDG_RUNTIME_DIR", dir);
+        }
+    }
     QApplication app(argc, argv);  // QCustomPlot is a QWidget, even offscreen
     QApplication::setApplicationName("mmupt-plot");
     QApplication::setApplicationVersion(mmupt::version());

@@ -120,6 +120,14 @@ std::vector<std::string> ArgParser::get_all(const std::string& name) const {
     return it == values_.end() ? std::vector<std::string>{} : it->second;
 }
 
+std::vector<std::string> ArgParser::get_list(const std::string& name) const {
+    std::vector<std::string> out;
+    std::stringstream ss(get(name));
+    for (std::string item; std::getline(ss, item, ',');)
+        if (!item.empty()) out.push_back(item);
+    return out;
+}
+
 double ArgParser::get_double(const std::string& name) const {
     std::string v = get(name);
     errno = 0;

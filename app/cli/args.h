@@ -38,6 +38,8 @@ class ArgParser {
     bool has(const std::string& name) const;         // flag set, option or positional given
     std::string get(const std::string& name) const;  // value or default; throws if neither
     std::vector<std::string> get_all(const std::string& name) const;
+    // A comma-separated value (`--rows 1,8,64`) as its non-empty items.
+    std::vector<std::string> get_list(const std::string& name) const;
     double get_double(const std::string& name) const;
     long long get_int(const std::string& name) const;
 

@@ -125,3 +125,21 @@ TEST(DemoData, WritesThreeSplitsWithDisjointTest) {
     }
     EXPECT_FALSE(std::filesystem::exists(dir + "/test.jsonl.tmp"));
 }
+
+TEST(DemoData, CliFamiliesPicksTheMixAndRejectsUnknownNames) {
+    const std::string dir = mmupt::test::temp_dir("demo-data-cli");
+    auto ok =
+        mmupt::test::run_command(mmupt::test::cli_path() + " demo-data --out " + dir +
+                                 " --sft 6 --upt 0 --test 0 --families count_shape,most_color");
+    ASSERT_EQ(ok.exit_code, 0) << ok.out;
+    std::ifstream f(dir + "/sft.jsonl");
+    std::vector<std::string> families;
+    for (std::string line; std::getline(f, line);)
+        families.push_back(nlohmann::json::parse(line)["family"].get<std::string>());
+    EXPECT_EQ(families, (std::vector<std::string>{"count_shape", "most_color", "count_shape",
+                                                  "most_color", "count_shape", "most_color"}));
+    auto bad = mmupt::test::run_command(mmupt::test::cli_path() + " demo-data --out " + dir +
+                                        " --families count_all,count_colour 2>&1");
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.out.find("count_colour"), std::string::npos) << bad.out;
+}

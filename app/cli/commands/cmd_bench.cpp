@@ -2,7 +2,6 @@
 // vocabulary): prefill tokens/s, KV-cache decode tokens/s per B*G, the no-cache baseline, the
 // speedups, and the process's peak RSS. Prints Markdown tables (docs/performance.md keeps them).
 #include <cstdio>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -17,14 +16,6 @@
 
 namespace mmupt::cli {
 namespace {
-
-std::vector<std::string> split(const std::string& s) {
-    std::vector<std::string> out;
-    std::stringstream ss(s);
-    for (std::string item; std::getline(ss, item, ',');)
-        if (!item.empty()) out.push_back(item);
-    return out;
-}
 
 void print_result(const GenerationBenchOptions& o, const GenerationBenchResult& r, int threads) {
     std::printf(
@@ -86,7 +77,7 @@ int run_bench(const std::vector<std::string>& args) {
     if (o.new_tokens < 2 || o.new_tokens > 1 << 16) throw UsageError("--new-tokens must be >= 2");
     if (o.temperature < 0) throw UsageError("--temperature must be >= 0");
     o.rows.clear();
-    for (const auto& r : split(p.get("--rows"))) {
+    for (const auto& r : p.get_list("--rows")) {
         long long n = 0;
         try {
             n = std::stoll(r);
@@ -95,7 +86,7 @@ int run_bench(const std::vector<std::string>& args) {
         if (n < 1 || n > 4096) throw UsageError("--rows entries must be in [1, 4096]: " + r);
         o.rows.push_back(static_cast<int>(n));
     }
-    std::vector<std::string> presets = split(p.get("--preset"));
+    std::vector<std::string> presets = p.get_list("--preset");
     for (const auto& name : presets) {
         try {
             find_model_preset(name);

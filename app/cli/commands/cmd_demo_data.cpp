@@ -32,15 +32,10 @@ int run_demo_data(const std::vector<std::string>& args) {
     if (sizes.sft < 0 || sizes.upt < 0 || sizes.test < 0 ||
         sizes.sft + sizes.upt + sizes.test > 1000000)
         throw UsageError("split sizes must be between 0 and 1,000,000 in total");
-    std::string list = p.get("--families");
-    for (size_t start = 0; start < list.size();) {
-        size_t end = list.find(',', start);
-        if (end == std::string::npos) end = list.size();
-        const std::string name = list.substr(start, end - start);
+    for (const std::string& name : p.get_list("--families")) {
         auto family = demo::parse_task_family(name);
         if (!family) throw UsageError("--families: unknown task family '" + name + "'");
         sizes.families.push_back(*family);
-        start = end + 1;
     }
     long long seed = p.get_int("--seed");
     if (seed < 0) throw UsageError("--seed must be non-negative");

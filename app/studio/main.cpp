@@ -5,10 +5,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDockWidget>
-#include <QImage>
 #include <QMessageBox>
-#include <QPainter>
-#include <QPixmap>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -75,16 +72,8 @@ int main(int argc, char** argv) {
             if (!loaded) return 1;
             QString path = parser.value(screenshot);
             // The data is in; let layouts settle and queued plot replots run, then grab.
-            QTimer::singleShot(1500, &window, [&window, path] {
-                QApplication::processEvents();  // pending palette changes and replots first
-                // Flatten onto the window colour: parts of a grab can be transparent, which
-                // viewers show on white (a "dark" screenshot with a white centre).
-                const QPixmap grab = window.grab();
-                QImage opaque(grab.size(), QImage::Format_RGB32);
-                opaque.setDevicePixelRatio(grab.devicePixelRatio());
-                opaque.fill(window.palette().color(QPalette::Window));
-                QPainter(&opaque).drawPixmap(0, 0, grab);
-                if (!opaque.save(path)) {
+            QTimer::singleShot(700, &window, [&window, path] {
+                if (!window.grab().save(path)) {
                     qCritical("could not save %s", qPrintable(path));
                     QApplication::exit(1);
                 }

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     # toolchain
-    build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev clang-format
+    build-essential cmake ninja-build pkg-config git ccache clang libclang-rt-14-dev clang-format
     # engine
     libtorch-dev libopenblas0-pthread libyaml-cpp-dev libopencv-dev nlohmann-json3-dev
     libonig-dev libginac-dev

@@ -1,6 +1,8 @@
 // schemaFields(): FieldInfo -> ConfigFieldSpec; checks through set_field / check_config.
 #include "ui/config_fields.h"
 
+#include <QObject>
+
 #include "core/config/config_schema.h"
 #include "core/util/errors.h"
 
@@ -62,6 +64,29 @@ QString checkFieldValue(const QString& key, const QString& text) {
     for (const ConfigIssue& issue : check_config(config))
         if (q(issue.key) == key) return q(issue.message);
     return {};
+}
+
+QHash<QString, QString> fieldProblems(const QHash<QString, QString>& values) {
+    QHash<QString, QString> problems;
+    RunConfig config;
+    for (auto it = values.begin(); it != values.end(); ++it) {
+        try {
+            set_field(config, it.key().toStdString(), it.value().toStdString());
+        } catch (const Error& e) {  // unparsable: the default stays in `config`
+            problems.insert(it.key(), QString::fromUtf8(e.what()));
+        }
+    }
+    for (const ConfigIssue& issue : check_config(config))
+        if (!problems.contains(q(issue.key))) problems.insert(q(issue.key), q(issue.message));
+    return problems;
+}
+
+QString fieldHelpLine(const ConfigFieldSpec& f) {
+    QStringList parts{f.doc};
+    if (!f.range.isEmpty()) parts << QObject::tr("allowed: %1").arg(f.range);
+    parts << QObject::tr("default: %1")
+                 .arg(f.defaultValue.isEmpty() ? QObject::tr("(empty)") : f.defaultValue);
+    return parts.join(QStringLiteral(" · "));
 }
 
 QString canonicalValue(const QString& key, const QString& text) {

@@ -3,6 +3,7 @@
 // value checks and the "[a, b]" list text helpers. The form stays generic over the specs; all
 // parsing and validation is the schema's (set_field / check_config), so GUI and CLI agree.
 #pragma once
+#include <QHash>
 #include <QString>
 #include <QStringList>
 #include <optional>
@@ -28,8 +29,15 @@ struct ConfigFieldSpec {
 const std::vector<ConfigFieldSpec>& schemaFields();
 
 // "" when `text` parses for `key` and passes the field's own range rule; else the schema's
-// sentence naming the field, the value and what is allowed.
+// sentence naming the field, the value and what is allowed. Checks the field alone (other
+// fields at their defaults): for a whole form use fieldProblems().
 QString checkFieldValue(const QString& key, const QString& text);
+// The first problem of each field, checked on all of `values` together (key -> text; missing
+// keys at their defaults), so cross-field rules such as "micro_batch_size must divide
+// mini_batch_size * rollout.n" use the values shown, not the defaults.
+QHash<QString, QString> fieldProblems(const QHash<QString, QString>& values);
+// One line for a field's help: "doc (unit) · allowed: range · default: value".
+QString fieldHelpLine(const ConfigFieldSpec& field);
 // The schema's canonical text for a value (e.g. "1e-6" -> "1e-06"); `text` when it does not parse.
 QString canonicalValue(const QString& key, const QString& text);
 

@@ -1,12 +1,17 @@
 // A form generated from the config schema's fields (ConfigFieldSpec): one editor per field (check
-// box, combo box or line edit), grouped by section, tooltips from the docs, non-default values
-// in bold, invalid values outlined red. Holds values as set_field text; YAML in and out through
-// core/config (apply_yaml_text / to_yaml), so files match the CLI's exactly.
+// box, combo box or line edit), grouped by section, each with its doc / range / default line and
+// a filter, non-default values in bold, invalid values outlined red (checked on all the values
+// shown together). Keys shown elsewhere (the setup panel's essentials) are left out of the
+// groups; their editors come from createEditor() and stay bound to the same values. Holds values
+// as set_field text; YAML in and out through core/config (apply_yaml_text / to_yaml), so files
+// match the CLI's exactly.
 #pragma once
 #include <QHash>
 #include <QSet>
 #include <QWidget>
 #include <vector>
+
+class QLabel;
 
 #include "core/config/config_schema.h"
 #include "ui/config_fields.h"
@@ -18,7 +23,18 @@ using ConfigValues = std::vector<std::pair<QString, QString>>;  // key, value te
 class ConfigForm : public QWidget {
     Q_OBJECT
   public:
+    // `hiddenKeys` get no row in the groups (edited elsewhere); their values are still held.
     explicit ConfigForm(QStringList hiddenKeys = {}, QWidget* parent = nullptr);
+
+    // An editor (objectName "field:KEY") and a label for a hidden key, placed by the caller
+    // under `parent`; both follow the value like the form's own. One editor per key.
+    QWidget* createEditor(const QString& key, QWidget* parent);
+    QLabel* createLabel(const QString& key, const QString& text, QWidget* parent);
+    // Shows only the rows whose key, name or doc contains `text` (case-insensitive) and the
+    // groups that keep a row; returns the number of rows shown.
+    int setFilter(const QString& text);
+    // Editor tooltips (or "" when valid): the current problem of each shown field.
+    QString fieldProblem(const QString& key) const { return m_problems.value(key); }
 
     const std::vector<ConfigFieldSpec>& fields() const { return m_fields; }
     QString value(const QString& key) const;
@@ -46,8 +62,9 @@ class ConfigForm : public QWidget {
     void valueChanged(const QString& key, const QString& value);
 
   private:
-    QWidget* makeEditor(const ConfigFieldSpec& field);
+    QWidget* makeEditor(const ConfigFieldSpec& field, QWidget* parent);
     void showValue(const ConfigFieldSpec& field);
+    void refreshChecks();  // re-checks every value together and outlines the invalid ones
     void onEdited(const QString& key, const QString& text);
     const ConfigFieldSpec* find(const QString& key) const;
 
@@ -55,6 +72,8 @@ class ConfigForm : public QWidget {
     QHash<QString, QString> m_values;
     QHash<QString, QWidget*> m_editors;
     QHash<QString, QWidget*> m_labels;
+    QHash<QString, QWidget*> m_rows;  // key -> row widget in the groups (for the filter)
+    QHash<QString, QString> m_problems;
     bool m_updating = false;
 };
 

@@ -9,11 +9,14 @@
 #include <QFileInfo>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QStatusBar>
 
 #include "ui/checkpoints_dialog.h"
 #include "ui/config_form.h"
+#include "ui/getting_started.h"
 #include "ui/log_panel.h"
 #include "ui/metrics_panel.h"
 #include "ui/run_directory_watcher.h"
@@ -36,14 +39,14 @@ MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget* parent)
     : QMainWindow(parent), m_session(std::move(session)) {
     setObjectName("mainWindow");
     setWindowTitle("mmupt studio");
-    resize(1440, 900);
+    resize(QSize(1440, 900).boundedTo(screen()->availableGeometry().size()));
     m_store = new RunStore(this);
     m_bridge = new SessionBridge(this);
     m_watcher = new RunDirectoryWatcher(m_store, this);
     if (m_session) m_session->set_observer(m_bridge->observer());
 
     m_metrics = new MetricsPanel(m_store, this);
-    setCentralWidget(m_metrics);
+    buildGettingStarted();
     buildDocks();
     m_status = new RunStatusBar(m_store, this);
     statusBar()->addPermanentWidget(m_status, 1);
@@ -53,6 +56,7 @@ MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget* parent)
     connect(m_watcher, &RunDirectoryWatcher::failed, this,
             [this](const QString& message) { QMessageBox::warning(this, windowTitle(), message); });
     setDarkTheme(QSettings().value("window/dark", false).toBool());
+    m_setup->restoreLastSetup();
     updateRunActions();
 }
 
@@ -83,10 +87,14 @@ void MainWindow::buildDocks() {
     auto* preview =
         makeDock("votePreviewDock", tr("Vote preview"), m_preview, Qt::BottomDockWidgetArea);
     auto* log = makeDock("logDock", tr("Log"), m_log, Qt::BottomDockWidgetArea);
+    // The setup dock takes the whole left edge, so its fields do not share height with the tabs.
+    setCorner(Qt::TopLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     tabifyDockWidget(samples, preview);
     tabifyDockWidget(preview, log);
     samples->raise();
     connect(m_setup, &RunSetupPanel::startRequested, this, &MainWindow::startTraining);
+    connect(m_setup, &RunSetupPanel::checksChanged, this, &MainWindow::updateGettingStarted);
     connect(m_preview, &VotePreviewPanel::previewRequested, this, &MainWindow::previewVotes);
     if (!m_session)
         m_preview->setPreviewEnabled(false, tr("The engine is not available in this build; "
@@ -126,6 +134,9 @@ void MainWindow::buildMenus() {
     view->addAction(tr("&Reset layout"), this, &MainWindow::resetLayout);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Getting started"), this, [this] {
+        QMessageBox::information(this, tr("Getting started"), gettingStartedHtml());
+    });
     help->addAction(tr("&Using the studio"), this, [this] {
         QMessageBox::information(
             this, tr("Using mmupt studio"),
@@ -209,6 +220,41 @@ QString MainWindow::loadConfig(const QString& path) {
     return error;
 }
 
+void MainWindow::buildGettingStarted() {
+    m_guide = new GettingStartedPanel(this);
+    m_centre = new QStackedWidget(this);
+    m_centre->addWidget(m_guide);
+    m_centre->addWidget(m_metrics);
+    setCentralWidget(m_centre);
+    auto showMetrics = [this] { m_centre->setCurrentWidget(m_metrics); };
+    connect(m_store, &RunStore::stepsAppended, this, showMetrics);
+    connect(this, &MainWindow::runDirectoryOpened, this, showMetrics);
+    connect(m_guide, &GettingStartedPanel::modelRequested, this, [this] {
+        dock("runSetupDock")->show();
+        m_setup->browseModel();
+    });
+    connect(m_guide, &GettingStartedPanel::datasetRequested, this, [this](bool folder) {
+        dock("runSetupDock")->show();
+        m_setup->browseDataset(folder);
+    });
+    connect(m_guide, &GettingStartedPanel::previewRequested, this, [this] { previewVotes(4); });
+    connect(m_guide, &GettingStartedPanel::startRequested, this, &MainWindow::startTraining);
+    connect(m_guide, &GettingStartedPanel::openRunRequested, this, [this] {
+        QString dir = QFileDialog::getExistingDirectory(this, tr("Open run directory"));
+        if (!dir.isEmpty()) openRunDirectory(dir);
+    });
+    connect(this, &MainWindow::runEnded, this, [this](const RunFinished& result) {
+        // A vote preview that ended well leaves its groups in the preview panel.
+        if (result.state == RunState::finished && m_preview->groupCount() > 0) m_previewDone = true;
+        updateGettingStarted();
+    });
+}
+
+void MainWindow::updateGettingStarted() {
+    m_guide->setProgress(m_setup->modelOk(), m_setup->datasetOk(), m_previewDone,
+                         m_session != nullptr);
+}
+
 void MainWindow::setDarkTheme(bool dark) {
     m_dark = dark;
     applyTheme(dark);
@@ -227,7 +273,7 @@ void MainWindow::showEvent(QShowEvent* event) {
     // Dock sizes only apply once the layout exists: set the defaults, remember them for
     // View ▸ Reset layout, then let the user's saved layout win.
     m_layoutInitialised = true;
-    resizeDocks({dock("runSetupDock")}, {340}, Qt::Horizontal);
+    resizeDocks({dock("runSetupDock")}, {400}, Qt::Horizontal);
     resizeDocks({dock("samplesDock")}, {height() * 45 / 100}, Qt::Vertical);
     m_defaultState = saveState(kLayoutVersion);
     restoreSettings();

@@ -13,10 +13,12 @@
 class QAction;
 class QDockWidget;
 class QMenu;
+class QStackedWidget;
 
 namespace mmupt::ui {
 
 class CheckpointsDialog;
+class GettingStartedPanel;
 class LogPanel;
 class MetricsPanel;
 class RunDirectoryWatcher;
@@ -58,6 +60,7 @@ class MainWindow : public QMainWindow {
     LogPanel* logPanel() const { return m_log; }
     RunStatusBar* runStatusBar() const { return m_status; }
     CheckpointsDialog* checkpointsDialog();
+    GettingStartedPanel* gettingStarted() const { return m_guide; }
 
   signals:
     void runDirectoryOpened(const QString& dir);
@@ -79,6 +82,8 @@ class MainWindow : public QMainWindow {
     bool confirm(const QString& question);
     void warn(const QString& message);
     void showEngineMissing();
+    void buildGettingStarted();  // the empty state in the centre until a run shows
+    void updateGettingStarted();
     // main_window_run.cpp: engine commands and events
     void connectBridge();
     void onStateChanged(RunState state);
@@ -86,6 +91,8 @@ class MainWindow : public QMainWindow {
     void updateRunActions();
     void previewVotes(int numImages);
     void resumeFromCheckpoint();
+    void resumeRun(const QString& dir);
+    void acceptStart();  // the engine took the start: now the previous run leaves the screen
     void togglePause(bool pause);
     void stopAtNextStep();
     void cancelRun();
@@ -107,6 +114,16 @@ class MainWindow : public QMainWindow {
     LogPanel* m_log = nullptr;
     RunStatusBar* m_status = nullptr;
     CheckpointsDialog* m_checkpoints = nullptr;
+    GettingStartedPanel* m_guide = nullptr;
+    QStackedWidget* m_centre = nullptr;
+    bool m_previewDone = false;
+    // A start the engine has not accepted yet: what is on screen stays until it does.
+    struct PendingStart {
+        bool active = false;
+        QString runDir;
+        int totalSteps = 0;
+        size_t logsBefore = 0;  // log lines of this start begin here
+    } m_pendingStart;
     QMenu* m_recentMenu = nullptr;
     QAction* m_startAction = nullptr;
     QAction* m_pauseAction = nullptr;

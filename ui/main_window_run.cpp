@@ -9,11 +9,13 @@
 #include <QMessageBox>
 #include <QProgressDialog>
 #include <QTimer>
+#include <algorithm>
 #include <exception>
 
 #include "core/session/run_files.h"
 #include "ui/checkpoints_dialog.h"
 #include "ui/config_form.h"
+#include "ui/engine_messages.h"
 #include "ui/main_window.h"
 #include "ui/run_directory_watcher.h"
 #include "ui/run_setup_panel.h"
@@ -95,20 +97,44 @@ void MainWindow::startTraining() {
         warn(tr("Fix the config first:\n%1").arg(invalid.join('\n')));
         return;
     }
-    m_watcher->stop();
-    m_store->clear();
-    m_store->setRunDirectory(m_setup->form()->value("trainer.output_dir"));
-    m_store->setTotalSteps(m_setup->form()->value("trainer.max_steps").toInt());
+    const QString outputDir = m_setup->form()->value("trainer.output_dir");
+    switch (m_setup->confirmOutputDirectory()) {
+        case OutputChoice::cancel:
+            return;
+        case OutputChoice::continueRun:
+            return resumeRun(outputDir);
+        case OutputChoice::startFresh:
+        case OutputChoice::newDirectory:
+            break;
+    }
     try {
         m_session->start_training(m_setup->configSource());
     } catch (const std::exception& e) {
-        warn(tr("Could not start training:\n%1").arg(QString::fromUtf8(e.what())));
+        warn(tr("Could not start training:\n%1").arg(guiEngineMessage(e.what())));
         return;
     }
+    // The run on screen stays until the engine reports it is running (acceptStart): a start
+    // that fails while loading the model or data leaves it there.
+    m_pendingStart = {true, m_setup->form()->value("trainer.output_dir"),
+                      m_setup->form()->value("trainer.max_steps").toInt(), m_store->logs().size()};
     m_activity = Activity::training;
     m_finishedSeen = false;
     m_status->setStateText(tr("starting"));
     updateRunActions();
+}
+
+void MainWindow::acceptStart() {
+    if (!m_pendingStart.active) return;
+    m_pendingStart.active = false;
+    const auto& logs = m_store->logs();
+    std::vector<LogRecord> startLogs(logs.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                        m_pendingStart.logsBefore, logs.size())),
+                                     logs.end());
+    m_watcher->stop();
+    m_store->clear();
+    m_store->setRunDirectory(m_pendingStart.runDir);
+    m_store->setTotalSteps(m_pendingStart.totalSteps);
+    if (!startLogs.empty()) m_store->appendLogs(startLogs);
 }
 
 void MainWindow::previewVotes(int numImages) {
@@ -130,7 +156,10 @@ void MainWindow::resumeFromCheckpoint() {
     if (!m_session) return showEngineMissing();
     QString dir = QFileDialog::getExistingDirectory(
         this, tr("Run directory to resume (from its latest checkpoint)"));
-    if (dir.isEmpty()) return;
+    if (!dir.isEmpty()) resumeRun(dir);
+}
+
+void MainWindow::resumeRun(const QString& dir) {
     if (list_checkpoints(dir.toStdString()).empty()) {
         warn(tr("%1 has no complete checkpoint.").arg(dir));
         return;
@@ -141,7 +170,7 @@ void MainWindow::resumeFromCheckpoint() {
     try {
         m_session->resume_training(dir.toStdString());
     } catch (const std::exception& e) {
-        warn(QString::fromUtf8(e.what()));
+        warn(guiEngineMessage(e.what()));
         return;
     }
     m_activity = Activity::training;
@@ -169,6 +198,10 @@ void MainWindow::cancelRun() {
 }
 
 void MainWindow::onStateChanged(RunState state) {
+    // Any state past `starting` but a failure means the engine took the start.
+    if (state != RunState::starting && state != RunState::failed && state != RunState::cancelled &&
+        state != RunState::idle)
+        acceptStart();
     m_state = state;
     m_status->setState(state);
     if (state == RunState::idle) m_activity = Activity::none;
@@ -178,6 +211,7 @@ void MainWindow::onStateChanged(RunState state) {
 void MainWindow::onRunFinished(const RunFinished& result) {
     Activity was = m_activity;
     m_activity = Activity::none;
+    m_pendingStart.active = false;  // never accepted: what is on screen stays
     m_finishedSeen = true;
     m_state = result.state;
     m_status->setState(result.state);
@@ -192,10 +226,11 @@ void MainWindow::onRunFinished(const RunFinished& result) {
         m_store->setCheckpoints(list_checkpoints(result.run_dir));
     }
     if (result.state == RunState::failed) {
-        auto* box = new QMessageBox(
-            QMessageBox::Critical, windowTitle(),
-            tr("The engine failed:\n\n%1").arg(QString::fromStdString(result.message)),
-            QMessageBox::Ok, this);
+        auto* box =
+            new QMessageBox(QMessageBox::Critical, windowTitle(),
+                            tr("The engine failed:\n\n%1")
+                                .arg(guiEngineMessage(QString::fromStdString(result.message))),
+                            QMessageBox::Ok, this);
         box->setObjectName("runFailedDialog");
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();  // window-modal, never blocks the event loop (or a test)

@@ -1,40 +1,33 @@
-// RunSetupPanel: pickers, config file I/O, CLI line.
+// RunSetupPanel: layout, pickers and their checks. Config files, the CLI line, settings and the
+// output-directory question: run_setup_config.cpp.
 #include "ui/run_setup_panel.h"
 
-#include <QApplication>
-#include <QClipboard>
-#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QTextStream>
+#include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <exception>
 
+#include "ui/advanced_settings_dialog.h"
 #include "ui/config_form.h"
 #include "ui/image_cache.h"
+#include "ui/question_template.h"
 #include "ui/setup_checks.h"
+#include "ui/setup_essentials.h"
 
 namespace mmupt::ui {
 
 namespace {
-QString shellQuote(const QString& s) {
-    static const QString safe =
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-        "_-./=:,+@%";
-    bool plain =
-        !s.isEmpty() && std::all_of(s.begin(), s.end(), [](QChar c) { return safe.contains(c); });
-    if (plain) return s;
-    QString q = s;
-    return "'" + q.replace("'", "'\\''") + "'";
-}
+constexpr int kThumbSize = 40;
 
 // "356 K" / "2200 M": a tiny test model is not "0 M".
 QString parameterCountText(long long n) {
@@ -50,59 +43,85 @@ QString memoryText(double gb) {
 RunSetupPanel::RunSetupPanel(Session* session, QWidget* parent)
     : QWidget(parent), m_session(session) {
     setObjectName("runSetupPanel");
-    m_form = new ConfigForm({"model.path", "data.train_files"}, this);
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setWidget(m_form);
+    m_form = new ConfigForm(panelKeys(), this);
+    m_advanced = new AdvancedSettingsDialog(m_form, this);
+    m_form->setValue("trainer.output_dir", autoRunDirectory());
 
-    auto* load = new QPushButton(tr("Load config…"), this);
-    auto* save = new QPushButton(tr("Save config…"), this);
-    auto* copy = new QPushButton(tr("Copy as CLI command"), this);
-    copy->setToolTip(
-        tr("mmupt train CONFIG.yaml --set key=value … for the edits since the "
-           "config was loaded or saved"));
-    connect(load, &QPushButton::clicked, this, &RunSetupPanel::loadConfigDialog);
-    connect(save, &QPushButton::clicked, this, &RunSetupPanel::saveConfigDialog);
-    connect(copy, &QPushButton::clicked, this,
-            [this] { QApplication::clipboard()->setText(cliCommand()); });
-    m_configLabel = new QLabel(tr("Config: defaults"), this);
-    m_configLabel->setWordWrap(true);
-    m_start = new QPushButton(tr("Start training"), this);
-    m_start->setObjectName("startButton");
-    connect(m_start, &QPushButton::clicked, this, &RunSetupPanel::startRequested);
-
-    auto* buttons = new QHBoxLayout;
-    buttons->addWidget(load);
-    buttons->addWidget(save);
-    buttons->addWidget(copy);
-    auto* layout = new QVBoxLayout(this);
+    auto* content = new QWidget(this);
+    content->setObjectName("setupContent");
+    auto* column = new QVBoxLayout(content);
+    column->setContentsMargins(4, 4, 4, 4);
     if (!session) {
         auto* banner = new QLabel(
             tr("<b>The training engine is not available in this build.</b> Opening and "
                "replaying run directories and editing configs work; Start, Preview and Export "
                "need the engine."),
-            this);
+            content);
         banner->setObjectName("engineBanner");
         banner->setWordWrap(true);
         banner->setStyleSheet(
             "background:#fff3cd; color:#664d03; padding:6px; "
             "border:1px solid #ffe69c; border-radius:4px;");
-        layout->addWidget(banner);
+        column->addWidget(banner);
     }
-    layout->addWidget(buildPickers());
-    layout->addLayout(buttons);
-    layout->addWidget(m_configLabel);
-    layout->addWidget(scroll, 1);
+    column->addWidget(buildPickers());
+
+    auto* training = new QGroupBox(tr("Training"), content);
+    auto* trainingLayout = new QVBoxLayout(training);
+    trainingLayout->setContentsMargins(6, 4, 6, 4);
+    trainingLayout->addWidget(buildEssentials(m_form, training));
+    auto* all = new QPushButton(tr("All settings…"), training);
+    all->setObjectName("allSettingsButton");
+    all->setToolTip(tr("Every other setting, grouped and searchable, with its documentation"));
+    connect(all, &QPushButton::clicked, this, &RunSetupPanel::openAdvancedSettings);
+    trainingLayout->addWidget(all, 0, Qt::AlignRight);
+    column->addWidget(training);
+
+    auto* load = new QPushButton(tr("Load config…"), content);
+    auto* save = new QPushButton(tr("Save config…"), content);
+    auto* copy = new QPushButton(tr("Copy as CLI"), content);
+    copy->setToolTip(
+        tr("Copies mmupt train CONFIG.yaml --set key=value … for the edits since the "
+           "config was loaded or saved"));
+    connect(load, &QPushButton::clicked, this, &RunSetupPanel::loadConfigDialog);
+    connect(save, &QPushButton::clicked, this, &RunSetupPanel::saveConfigDialog);
+    connect(copy, &QPushButton::clicked, this, &RunSetupPanel::copyCliCommand);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(load);
+    buttons->addWidget(save);
+    buttons->addWidget(copy);
+    column->addLayout(buttons);
+    m_configLabel = new QLabel(tr("Config: defaults"), content);
+    m_configLabel->setObjectName("configStatus");
+    m_configLabel->setWordWrap(true);
+    column->addWidget(m_configLabel);
+    column->addStretch(1);
+
+    m_scroll = new QScrollArea(this);
+    m_scroll->setObjectName("setupScroll");
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_scroll->setWidget(content);
+    m_start = new QPushButton(tr("Start training"), this);
+    m_start->setObjectName("startButton");
+    connect(m_start, &QPushButton::clicked, this, &RunSetupPanel::startRequested);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 4);
+    layout->addWidget(m_scroll, 1);
     layout->addWidget(m_start);
+    connect(m_form, &ConfigForm::valueChanged, this, [this] { saveLastSetup(); });
 }
 
 QWidget* RunSetupPanel::buildPickers() {
     auto* box = new QWidget(this);
     auto* form = new QFormLayout(box);
     form->setContentsMargins(0, 0, 0, 0);
+    form->setVerticalSpacing(3);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_modelEdit = new QLineEdit(box);
     m_modelEdit->setObjectName("modelPath");
-    m_modelEdit->setPlaceholderText(tr("Hugging Face model directory"));
+    m_modelEdit->setPlaceholderText(tr("Hugging Face model folder"));
     auto* modelBrowse = new QPushButton(tr("Browse…"), box);
     connect(modelBrowse, &QPushButton::clicked, this, &RunSetupPanel::browseModel);
     connect(m_modelEdit, &QLineEdit::editingFinished, this, [this] {
@@ -118,6 +137,7 @@ QWidget* RunSetupPanel::buildPickers() {
     m_datasetEdit = new QLineEdit(box);
     m_datasetEdit->setObjectName("datasetPath");
     m_datasetEdit->setPlaceholderText(tr("JSONL file or image folder"));
+    m_datasetEdit->setToolTip(tr("A .jsonl / .json file of records, or a folder of images"));
     auto* fileBrowse = new QPushButton(tr("File…"), box);
     auto* folderBrowse = new QPushButton(tr("Folder…"), box);
     connect(fileBrowse, &QPushButton::clicked, this, [this] { browseDataset(false); });
@@ -138,16 +158,51 @@ QWidget* RunSetupPanel::buildPickers() {
     m_thumbs->setViewMode(QListView::IconMode);
     m_thumbs->setFlow(QListView::LeftToRight);
     m_thumbs->setWrapping(false);
-    m_thumbs->setIconSize(QSize(56, 56));
-    m_thumbs->setFixedHeight(74);
+    m_thumbs->setIconSize(QSize(kThumbSize, kThumbSize));
+    m_thumbs->setFixedHeight(kThumbSize + 12);
+    m_thumbs->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_thumbs->hide();
+    m_question = new QuestionTemplateEditor(m_form, box);
 
     form->addRow(tr("Model"), modelRow);
     form->addRow(QString(), m_modelStatus);
     form->addRow(tr("Dataset"), dataRow);
     form->addRow(QString(), m_datasetStatus);
     form->addRow(QString(), m_thumbs);
+    form->addRow(tr("Question"), m_question);
+    form->setRowVisible(m_question, false);
+    form->addRow(tr("Output"), buildOutputRow());
     return box;
+}
+
+QWidget* RunSetupPanel::buildOutputRow() {
+    auto* row = new QWidget(this);
+    auto* layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    QWidget* editor = m_form->createEditor("trainer.output_dir", row);
+    editor->setToolTip(
+        tr("The run directory: metrics, samples, checkpoints and the resolved "
+           "config are written here. A new name is made for every run."));
+    auto* fresh = new QToolButton(row);
+    fresh->setObjectName("newOutputDir");
+    fresh->setText(tr("New"));
+    fresh->setToolTip(tr("A new directory named by the date and time, next to this one"));
+    connect(fresh, &QToolButton::clicked, this, [this] {
+        QString parent = QFileInfo(m_form->value("trainer.output_dir")).path();
+        m_form->setValue(
+            "trainer.output_dir",
+            autoRunDirectory(QDateTime::currentDateTime(), parent.isEmpty() ? "runs" : parent));
+    });
+    auto* browse = new QPushButton(tr("Browse…"), row);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        QString dir = QFileDialog::getExistingDirectory(this, tr("Output directory"),
+                                                        m_form->value("trainer.output_dir"));
+        if (!dir.isEmpty()) m_form->setValue("trainer.output_dir", dir);
+    });
+    layout->addWidget(editor, 1);
+    layout->addWidget(fresh);
+    layout->addWidget(browse);
+    return row;
 }
 
 void RunSetupPanel::showStatus(QLabel* label, const QStringList& errors,
@@ -156,15 +211,20 @@ void RunSetupPanel::showStatus(QLabel* label, const QStringList& errors,
     for (const QString& e : errors)
         html += "<div style='color:#d0352b'>✖ " + e.toHtmlEscaped() + "</div>";
     if (errors.isEmpty() && !summary.isEmpty())
-        html += "<div style='color:#2e7d32'>✔ " + summary.toHtmlEscaped() + "</div>";
+        html += "<div style='color:#2e9d3e'>✔ " + summary.toHtmlEscaped() + "</div>";
     for (const QString& w : warnings)
-        html += "<div style='color:#b26a00'>⚠ " + w.toHtmlEscaped() + "</div>";
+        html += "<div style='color:#c27c0e'>⚠ " + w.toHtmlEscaped() + "</div>";
     label->setText(html);
+    label->setVisible(!html.isEmpty());
 }
 
 bool RunSetupPanel::pickModel(const QString& dir) {
-    m_modelEdit->setText(dir);
     m_form->setValue("model.path", dir);
+    return checkModel(dir);
+}
+
+bool RunSetupPanel::checkModel(const QString& dir) {
+    m_modelEdit->setText(dir);
     ModelCheck check = checkModelDirectory(dir);  // cheap file checks first, engine or not
     if (check.ok() && m_session) {
         try {
@@ -180,13 +240,19 @@ bool RunSetupPanel::pickModel(const QString& dir) {
         }
     }
     showStatus(m_modelStatus, check.errors, check.warnings, check.summary);
-    return check.ok();
+    m_modelOk = check.ok();
+    emit checksChanged();
+    return m_modelOk;
 }
 
 bool RunSetupPanel::pickDataset(const QString& path) {
-    m_datasetEdit->setText(path);
     m_form->setValue("data.train_files", listText({path}));
-    DatasetCheck check = checkDataset(path);
+    return checkDataset(path);
+}
+
+bool RunSetupPanel::checkDataset(const QString& path) {
+    m_datasetEdit->setText(path);
+    DatasetCheck check = ui::checkDataset(path);
     QString summary = tr("%1 examples · %2 images · %3 labelled")
                           .arg(check.examples)
                           .arg(check.imagesFound)
@@ -213,79 +279,57 @@ bool RunSetupPanel::pickDataset(const QString& path) {
     showStatus(m_datasetStatus, check.errors, check.warnings, summary);
     m_thumbs->clear();
     for (const QString& p : check.thumbnails)
-        m_thumbs->addItem(new QListWidgetItem(QIcon(thumbnail(p, 56)), QString()));
+        m_thumbs->addItem(new QListWidgetItem(QIcon(thumbnail(p, kThumbSize)), QString()));
     m_thumbs->setVisible(!check.thumbnails.isEmpty());
-    return check.ok();
+    if (check.imageFolder && check.ok())
+        m_question->showImageFolder(check.firstImage);
+    else if (check.ok())
+        m_question->showRecords(check.firstQuestion, check.firstImage);
+    else
+        m_question->showNothing();
+    if (auto* form = qobject_cast<QFormLayout*>(m_question->parentWidget()->layout()))
+        form->setRowVisible(m_question, !m_question->isEmpty());
+    m_datasetOk = check.ok();
+    emit checksChanged();
+    return m_datasetOk;
+}
+
+void RunSetupPanel::refreshChecks() {
+    const QString model = m_form->value("model.path");
+    if (model.isEmpty()) {
+        m_modelEdit->clear();
+        showStatus(m_modelStatus, {}, {}, {});
+        m_modelOk = false;
+    } else {
+        checkModel(model);
+    }
+    const QString dataset = listItems(m_form->value("data.train_files")).value(0);
+    if (dataset.isEmpty()) {
+        m_datasetEdit->clear();
+        showStatus(m_datasetStatus, {}, {}, {});
+        m_thumbs->clear();
+        m_thumbs->hide();
+        m_question->showNothing();
+        if (auto* form = qobject_cast<QFormLayout*>(m_question->parentWidget()->layout()))
+            form->setRowVisible(m_question, false);
+        m_datasetOk = false;
+    } else {
+        checkDataset(dataset);
+    }
+    emit checksChanged();
 }
 
 QString RunSetupPanel::modelStatus() const { return m_modelStatus->text(); }
 QString RunSetupPanel::datasetStatus() const { return m_datasetStatus->text(); }
+QString RunSetupPanel::configStatus() const { return m_configLabel->text(); }
 int RunSetupPanel::thumbnailCount() const { return m_thumbs->count(); }
-
-QString RunSetupPanel::loadConfigText(const QString& yaml, const QString& origin) {
-    m_lastLoadParsed = false;
-    QStringList problems;
-    try {
-        problems = m_form->loadYaml(yaml, origin);
-    } catch (const std::exception& e) {
-        return QString::fromUtf8(e.what());
-    }
-    m_lastLoadParsed = true;
-    m_baseValues = m_form->values();
-    m_modelEdit->setText(m_form->value("model.path"));
-    m_datasetEdit->setText(listItems(m_form->value("data.train_files")).value(0));
-    return problems.join('\n');
-}
-
-QString RunSetupPanel::loadConfigFile(const QString& path) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly | QIODevice::Text))
-        return tr("Cannot read %1: %2").arg(path, f.errorString());
-    QString error = loadConfigText(QTextStream(&f).readAll(), QFileInfo(path).fileName());
-    if (m_lastLoadParsed) {  // problems in single fields still load the rest
-        m_configPath = path;
-        m_configLabel->setText(tr("Config: %1").arg(path));
-        emit configFileChanged(path);
-    }
-    return error;
-}
-
-QString RunSetupPanel::saveConfigFile(const QString& path) {
-    QString yaml;
-    try {
-        yaml = m_form->toYaml();
-    } catch (const std::exception& e) {
-        return tr("Fix the config before saving: %1").arg(QString::fromUtf8(e.what()));
-    }
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Text | QIODevice::Truncate))
-        return tr("Cannot write %1: %2").arg(path, f.errorString());
-    QTextStream(&f) << yaml;
-    if (f.error() != QFile::NoError) return tr("Writing %1 failed").arg(path);
-    m_configPath = path;
-    m_baseValues = m_form->values();
-    m_configLabel->setText(tr("Config: %1").arg(path));
-    emit configFileChanged(path);
-    return {};
-}
-
-ConfigSource RunSetupPanel::configSource() const {
-    ConfigSource source;
-    source.yaml_path = m_configPath.toStdString();
-    for (const QString& o : m_form->overridesAgainst(m_baseValues))
-        source.overrides.push_back(o.toStdString());
-    return source;
-}
-
-QString RunSetupPanel::cliCommand() const {
-    QStringList parts{"mmupt", "train",
-                      shellQuote(m_configPath.isEmpty() ? "CONFIG.yaml" : m_configPath)};
-    for (const QString& o : m_form->overridesAgainst(m_baseValues))
-        parts << "--set" << shellQuote(o);
-    return parts.join(' ');
-}
-
 void RunSetupPanel::setStartEnabled(bool enabled) { m_start->setEnabled(enabled); }
+
+void RunSetupPanel::openAdvancedSettings() {
+    m_advanced->show();
+    m_advanced->raise();
+    m_advanced->activateWindow();
+}
 
 void RunSetupPanel::browseModel() {
     QString dir =
@@ -298,23 +342,6 @@ void RunSetupPanel::browseDataset(bool folder) {
                           : QFileDialog::getOpenFileName(this, tr("Dataset"), QString(),
                                                          tr("Datasets (*.jsonl *.json)"));
     if (!path.isEmpty()) pickDataset(path);
-}
-
-void RunSetupPanel::loadConfigDialog() {
-    QString path =
-        QFileDialog::getOpenFileName(this, tr("Load config"), QString(), tr("YAML (*.yaml *.yml)"));
-    if (path.isEmpty()) return;
-    QString error = loadConfigFile(path);
-    if (!error.isEmpty())
-        m_configLabel->setText("<span style='color:#d0352b'>" + error.toHtmlEscaped() + "</span>");
-}
-
-void RunSetupPanel::saveConfigDialog() {
-    QString path = QFileDialog::getSaveFileName(this, tr("Save config"), "config.yaml",
-                                                tr("YAML (*.yaml *.yml)"));
-    if (path.isEmpty()) return;
-    QString error = saveConfigFile(path);
-    if (!error.isEmpty()) m_configLabel->setText(error);
 }
 
 }  // namespace mmupt::ui

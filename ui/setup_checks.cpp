@@ -41,6 +41,10 @@ void scanRecords(const QList<QJsonObject>& records, const QDir& base, DatasetChe
         if (c.labelKey.isEmpty()) c.labelKey = firstKey(o, kLabelKeys);
         if (c.imageKey.isEmpty()) c.imageKey = firstKey(o, kImageKeys);
     }
+    if (!records.isEmpty()) {
+        c.firstQuestion = records.front().value(c.questionKey).toString();
+        c.firstImage = imagePaths(records.front().value(c.imageKey)).value(0);
+    }
     for (const QJsonObject& o : records) {
         ++c.examples;
         if (!c.labelKey.isEmpty() && !o.value(c.labelKey).isNull() &&
@@ -121,6 +125,8 @@ DatasetCheck checkDataset(const QString& path, int maxThumbnails) {
         QDir d(path);
         QStringList files = d.entryList(patterns, QDir::Files, QDir::Name);
         c.examples = c.imagesFound = static_cast<int>(files.size());
+        c.imageFolder = true;
+        c.firstImage = files.value(0);
         for (int i = 0; i < files.size() && i < maxThumbnails; ++i)
             c.thumbnails << d.filePath(files[i]);
         if (files.isEmpty()) c.errors << QObject::tr("The folder holds no images.");

@@ -22,6 +22,9 @@ struct DatasetCheck {
     int imagesFound = 0, imagesMissing = 0;
     QString questionKey, labelKey, imageKey;  // detected record keys ("" = none)
     QStringList thumbnails;                   // first few resolved image paths
+    bool imageFolder = false;                 // a folder of images (questions from the template)
+    QString firstQuestion;                    // the first record's question ("" for a folder)
+    QString firstImage;                       // the first example's image path as written
     bool ok() const { return errors.isEmpty(); }
 };
 // `path`: a .jsonl / .json file or a folder of images.

@@ -41,6 +41,8 @@ class LiveRunTest : public QObject {
     Q_OBJECT
   private slots:
     void initTestCase() { mmupt::testkit::useClearedTestSettings(); }
+    // Each window starts from an empty setup (MainWindow restores the last one from QSettings).
+    void init() { QSettings().remove("setup"); }
 
     void stepsDriveCardsAndSamples() {
         testkit::FakeSession* session = nullptr;

@@ -8,26 +8,15 @@
 #include <QtTest>
 
 #include "tests/ui/testkit/fake_session.h"
+#include "tests/ui/testkit/setup_fixtures.h"
 #include "ui/config_form.h"
 #include "ui/run_setup_panel.h"
 
 using namespace mmupt;
 
+using testkit::makeModelDir;
 namespace {
-void write(const QString& path, const QByteArray& text) {
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(text);
-}
-void makeModelDir(const QString& dir) {
-    QDir().mkpath(dir);
-    write(dir + "/config.json",
-          R"({"architectures": ["Qwen2VLForConditionalGeneration"], "model_type": "qwen2_vl"})");
-    write(dir + "/model.safetensors", "x");
-    write(dir + "/tokenizer.json", "{}");
-    write(dir + "/tokenizer_config.json", "{}");
-    write(dir + "/preprocessor_config.json", "{}");
-}
+void write(const QString& path, const QByteArray& text) { testkit::writeFile(path, text); }
 }  // namespace
 
 class SetupValidationTest : public QObject {

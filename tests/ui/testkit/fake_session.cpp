@@ -94,6 +94,13 @@ void FakeSession::resume_training(const std::string&) {
 void FakeSession::runTraining(int firstStep) {
     auto obs = observer();
     setState(RunState::starting);
+    if (m_script.failBeforeRunning) {
+        obs->on_log({LogLevel::error, m_script.failMessage, 0.0});
+        m_state = RunState::failed;
+        obs->on_state(RunState::failed);
+        obs->on_finished({RunState::failed, m_script.failMessage, 0, ""});
+        return;
+    }
     setState(RunState::running);
     std::mt19937 rng(1234u + static_cast<unsigned>(firstStep));
     const FakeScript s = m_script;

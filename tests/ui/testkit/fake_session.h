@@ -17,8 +17,9 @@ struct FakeScript {
     int groupsPerStep = 4;
     int G = 6;
     int stepIntervalMs = 20;
-    int checkpointEvery = 0;  // 0 = only at a stop_at_next_step
-    int failAtStep = -1;      // report `failed` with failMessage before this step
+    int checkpointEvery = 0;         // 0 = only at a stop_at_next_step
+    int failAtStep = -1;             // report `failed` with failMessage before this step
+    bool failBeforeRunning = false;  // fail while "loading" (never `running`), as setup errors do
     std::string failMessage = "CUDA out of memory (fake)";
     int logsPerStep = 1;
     // Flood mode (benchmark): this many extra log events per step, sent as fast as possible.

@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QObject>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QVBoxLayout>
 
 namespace mmupt::ui {
@@ -13,20 +14,17 @@ namespace mmupt::ui {
 const std::vector<GettingStartedStep>& gettingStartedSteps() {
     static const std::vector<GettingStartedStep> steps = {
         {QObject::tr("Pick a model"),
-         QObject::tr("The folder of a Qwen2-VL or Qwen2.5-VL model as downloaded from Hugging "
-                     "Face (config.json, *.safetensors, tokenizer files): Run setup ▸ Model.")},
+         QObject::tr("A Qwen2-VL or Qwen2.5-VL folder as downloaded from Hugging Face "
+                     "(Run setup ▸ Model).")},
         {QObject::tr("Pick a dataset"),
-         QObject::tr("A folder of unlabeled images, or a JSONL file of records with a question "
-                     "and an image: Run setup ▸ Dataset. For a folder, check the question the "
-                     "model will be asked under Run setup ▸ Question.")},
+         QObject::tr("A folder of unlabeled images or a JSONL file (Run setup ▸ Dataset). For a "
+                     "folder, check the question under Run setup ▸ Question.")},
         {QObject::tr("Preview the votes"),
-         QObject::tr("Sample answers for a few images and see how they vote (Vote preview "
-                     "tab): a clear majority on most images means the self-reward carries "
-                     "signal.")},
+         QObject::tr("See how sampled answers vote on a few images (Vote preview tab): a clear "
+                     "majority on most of them means the self-reward carries signal.")},
         {QObject::tr("Start training"),
-         QObject::tr("Check the Training settings and the Output folder, then Start training. "
-                     "Curves, samples and the log update live; Pause and Stop are in the Run "
-                     "menu.")},
+         QObject::tr("Check Training and Output in Run setup, then Start. Curves, samples and "
+                     "the log update live; Pause and Stop are in the Run menu.")},
     };
     return steps;
 }
@@ -36,35 +34,41 @@ QString gettingStartedHtml() {
     for (const GettingStartedStep& s : gettingStartedSteps())
         html += "<li><p><b>" + s.title.toHtmlEscaped() + "</b>. " + s.text.toHtmlEscaped() +
                 "</p></li>";
-    html += "</ol>" + QObject::tr("<p>To watch a run made elsewhere (by the command-line tool "
-                                  "or an earlier session), use File ▸ Open run directory.</p>");
+    html += "</ol>" + QObject::tr(
+                          "<p>To watch a run made elsewhere (by the command-line tool "
+                          "or an earlier session), use File ▸ Open run directory.</p>");
     return html;
 }
 
 GettingStartedPanel::GettingStartedPanel(QWidget* parent) : QWidget(parent) {
     setObjectName("gettingStarted");
-    auto* title = new QLabel(tr("<h2>Getting started</h2>"), this);
+    // The steps scroll rather than squeeze when the centre is short (small screens).
+    auto* page = new QWidget(this);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto* title = new QLabel(tr("<h2>Getting started</h2>"), page);
     auto* grid = new QGridLayout;
     grid->setHorizontalSpacing(12);
-    grid->setVerticalSpacing(14);
+    grid->setVerticalSpacing(8);
     const QStringList buttonText = {tr("Choose model folder…"), tr("Choose image folder…"),
                                     tr("Preview votes"), tr("Start training")};
     const auto& steps = gettingStartedSteps();
     for (int i = 0; i < 4; ++i) {
-        auto* mark = new QLabel(this);
+        auto* mark = new QLabel(page);
         mark->setAlignment(Qt::AlignTop | Qt::AlignHCenter);
         mark->setMinimumWidth(28);
-        auto* text = new QLabel(QStringLiteral("<b>%1</b><br>%2")
-                                    .arg(steps[size_t(i)].title.toHtmlEscaped(),
-                                         steps[size_t(i)].text.toHtmlEscaped()),
-                                this);
+        auto* text = new QLabel(
+            QStringLiteral("<b>%1</b><br>%2")
+                .arg(steps[size_t(i)].title.toHtmlEscaped(), steps[size_t(i)].text.toHtmlEscaped()),
+            page);
         text->setWordWrap(true);
-        auto* button = new QPushButton(buttonText[i], this);
+        auto* button = new QPushButton(buttonText[i], page);
         button->setObjectName(QStringLiteral("gettingStartedStep%1").arg(i + 1));
         auto* buttons = new QHBoxLayout;
         buttons->addWidget(button);
         if (i == 1) {
-            m_fileButton = new QPushButton(tr("…or a JSONL file"), this);
+            m_fileButton = new QPushButton(tr("…or a JSONL file"), page);
             m_fileButton->setFlat(true);
             connect(m_fileButton, &QPushButton::clicked, this,
                     [this] { emit datasetRequested(false); });
@@ -83,7 +87,7 @@ GettingStartedPanel::GettingStartedPanel(QWidget* parent) : QWidget(parent) {
     connect(m_buttons[0], &QPushButton::clicked, this, &GettingStartedPanel::modelRequested);
     connect(m_buttons[2], &QPushButton::clicked, this, &GettingStartedPanel::previewRequested);
     connect(m_buttons[3], &QPushButton::clicked, this, &GettingStartedPanel::startRequested);
-    auto* open = new QPushButton(tr("Open a run directory instead…"), this);
+    auto* open = new QPushButton(tr("Open a run directory instead…"), page);
     open->setFlat(true);
     connect(open, &QPushButton::clicked, this, &GettingStartedPanel::openRunRequested);
 
@@ -92,10 +96,14 @@ GettingStartedPanel::GettingStartedPanel(QWidget* parent) : QWidget(parent) {
     column->addLayout(grid);
     column->addWidget(open, 0, Qt::AlignLeft);
     column->addStretch(1);
-    auto* outer = new QHBoxLayout(this);
+    auto* outer = new QHBoxLayout(page);
     outer->addStretch(1);
     outer->addLayout(column, 4);
     outer->addStretch(1);
+    scroll->setWidget(page);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(scroll);
     setProgress(false, false, false, true);
 }
 

@@ -20,8 +20,7 @@ const QString kFormatKey = QStringLiteral("data.format_prompt");
 const std::vector<std::pair<QString, QString>>& questionTemplates() {
     static const std::vector<std::pair<QString, QString>> templates = {
         {QObject::tr("Solve the problem (default)"), "Solve the problem shown in the image."},
-        {QObject::tr("Count objects"),
-         "How many objects are in the image? Count them one by one."},
+        {QObject::tr("Count objects"), "How many objects are in the image? Count them one by one."},
         {QObject::tr("Describe, then answer"),
          "First describe what the image shows, then answer the question it asks and put the "
          "final answer within \\boxed{}."},
@@ -45,9 +44,10 @@ QuestionTemplateEditor::QuestionTemplateEditor(ConfigForm* form, QWidget* parent
     auto* row = new QHBoxLayout(m_editorRow);
     row->setContentsMargins(0, 0, 0, 0);
     QWidget* editor = form->createEditor(kTemplateKey, m_editorRow);
-    editor->setToolTip(tr("The question asked about every image of the folder; {name} and "
-                          "{stem} stand for the file name. The output format instruction "
-                          "(data.format_prompt) is appended."));
+    editor->setToolTip(
+        tr("The question asked about every image of the folder; {name} and "
+           "{stem} stand for the file name. The output format instruction "
+           "(data.format_prompt) is appended."));
     auto* presets = new QToolButton(m_editorRow);
     presets->setObjectName("questionTemplates");
     presets->setText(tr("Templates"));
@@ -66,6 +66,7 @@ QuestionTemplateEditor::QuestionTemplateEditor(ConfigForm* form, QWidget* parent
     m_preview = new QLabel(this);
     m_preview->setObjectName("promptPreview");
     m_preview->setWordWrap(true);
+    m_preview->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_preview->setTextFormat(Qt::RichText);
     m_preview->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* layout = new QVBoxLayout(this);
@@ -113,10 +114,9 @@ void QuestionTemplateEditor::refresh() {
     const QString image = m_imageName.isEmpty()
                               ? QString()
                               : tr("[image %1] ").arg(QFileInfo(m_imageName).fileName());
-    m_preview->setText(
-        tr("<span style='color:#888888'>The model will see (in its chat "
-           "template):</span> %1<i>%2</i>")
-            .arg(image.toHtmlEscaped(), previewText().toHtmlEscaped()));
+    m_preview->setText(tr("<span style='color:#888888'>The model will see (in its chat "
+                          "template):</span> %1<i>%2</i>")
+                           .arg(image.toHtmlEscaped(), previewText().toHtmlEscaped()));
 }
 
 }  // namespace mmupt::ui

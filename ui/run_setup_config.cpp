@@ -40,9 +40,9 @@ QString schemaDefault(const QString& key) {
 }  // namespace
 
 void RunSetupPanel::setConfigStatus(const QString& text, bool error) {
-    m_configLabel->setText(error ? "<span style='color:#d0352b'>✖ " + text.toHtmlEscaped() +
-                                       "</span>"
-                                 : text.toHtmlEscaped());
+    m_configLabel->setText(error
+                               ? "<span style='color:#d0352b'>✖ " + text.toHtmlEscaped() + "</span>"
+                               : text.toHtmlEscaped());
 }
 
 QString RunSetupPanel::loadConfigText(const QString& yaml, const QString& origin) {
@@ -58,7 +58,7 @@ QString RunSetupPanel::loadConfigText(const QString& yaml, const QString& origin
     // The schema's default directory is shared by every run: give this one its own name.
     if (m_form->value(kOutputKey) == schemaDefault(kOutputKey))
         m_form->setValue(kOutputKey, autoRunDirectory());
-    if (!m_restoring) refreshChecks();
+    if (!m_restoring && !m_loadingFile) refreshChecks();
     return problems.join('\n');
 }
 
@@ -69,15 +69,18 @@ QString RunSetupPanel::loadConfigFile(const QString& path) {
         setConfigStatus(error, true);
         return error;
     }
+    m_loadingFile = true;
     QString error = loadConfigText(QTextStream(&f).readAll(), QFileInfo(path).fileName());
+    m_loadingFile = false;
     if (m_lastLoadParsed) {  // problems in single fields still load the rest
         m_configPath = path;
+        // Checked once the file is the base: the engine's checks read it through configSource().
+        if (!m_restoring) refreshChecks();
         setConfigStatus(error.isEmpty() ? tr("Config: %1").arg(path) : error, !error.isEmpty());
         emit configFileChanged(path);
         saveLastSetup();
     } else {
-        setConfigStatus(tr("%1 was not loaded: %2").arg(QFileInfo(path).fileName(), error),
-                        true);
+        setConfigStatus(tr("%1 was not loaded: %2").arg(QFileInfo(path).fileName(), error), true);
     }
     return error;
 }

@@ -133,6 +133,7 @@ QWidget* RunSetupPanel::buildPickers() {
     m_modelStatus = new QLabel(box);
     m_modelStatus->setObjectName("modelStatus");
     m_modelStatus->setWordWrap(true);
+    m_modelStatus->setAlignment(Qt::AlignLeft | Qt::AlignTop);
 
     m_datasetEdit = new QLineEdit(box);
     m_datasetEdit->setObjectName("datasetPath");
@@ -153,6 +154,7 @@ QWidget* RunSetupPanel::buildPickers() {
     m_datasetStatus = new QLabel(box);
     m_datasetStatus->setObjectName("datasetStatus");
     m_datasetStatus->setWordWrap(true);
+    m_datasetStatus->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_thumbs = new QListWidget(box);
     m_thumbs->setObjectName("datasetThumbnails");
     m_thumbs->setViewMode(QListView::IconMode);
@@ -161,6 +163,8 @@ QWidget* RunSetupPanel::buildPickers() {
     m_thumbs->setIconSize(QSize(kThumbSize, kThumbSize));
     m_thumbs->setFixedHeight(kThumbSize + 12);
     m_thumbs->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_thumbs->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_thumbs->setMovement(QListView::Static);
     m_thumbs->hide();
     m_question = new QuestionTemplateEditor(m_form, box);
 
@@ -207,15 +211,15 @@ QWidget* RunSetupPanel::buildOutputRow() {
 
 void RunSetupPanel::showStatus(QLabel* label, const QStringList& errors,
                                const QStringList& warnings, const QString& summary) {
-    QString html;
+    QStringList lines;  // <br>-joined spans: <div>s would add a paragraph margin each
     for (const QString& e : errors)
-        html += "<div style='color:#d0352b'>✖ " + e.toHtmlEscaped() + "</div>";
+        lines << "<span style='color:#d0352b'>✖ " + e.toHtmlEscaped() + "</span>";
     if (errors.isEmpty() && !summary.isEmpty())
-        html += "<div style='color:#2e9d3e'>✔ " + summary.toHtmlEscaped() + "</div>";
+        lines << "<span style='color:#2e9d3e'>✔ " + summary.toHtmlEscaped() + "</span>";
     for (const QString& w : warnings)
-        html += "<div style='color:#c27c0e'>⚠ " + w.toHtmlEscaped() + "</div>";
-    label->setText(html);
-    label->setVisible(!html.isEmpty());
+        lines << "<span style='color:#c27c0e'>⚠ " + w.toHtmlEscaped() + "</span>";
+    label->setText(lines.join("<br>"));
+    label->setVisible(!lines.isEmpty());
 }
 
 bool RunSetupPanel::pickModel(const QString& dir) {

@@ -110,6 +110,7 @@ class RunSetupPanel : public QWidget {
     bool m_modelOk = false, m_datasetOk = false;
     bool m_persist = false;  // restoreLastSetup() was called
     bool m_restoring = false;
+    bool m_loadingFile = false;  // loadConfigFile checks after it has set m_configPath
     OutputChoiceHandler m_outputChoice;
 };
 

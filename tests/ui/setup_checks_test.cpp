@@ -97,9 +97,14 @@ class SetupChecksTest : public QObject {
         testkit::makeModelDir(tmp.filePath("model"));
         testkit::makeImageFolder(tmp.filePath("images"), 2);
         testkit::writeFile(tmp.filePath("good.yaml"), goodConfig(tmp));
-        ui::MainWindow window(std::make_unique<testkit::FakeSession>());
+        auto owned = std::make_unique<testkit::FakeSession>();
+        testkit::FakeSession* session = owned.get();
+        ui::MainWindow window(std::move(owned));
         pickBrokenThings(*window.setupPanel(), tmp);
         QCOMPARE(window.loadConfig(tmp.filePath("good.yaml")), QString());
+        // The engine was asked about the loaded file, not the defaults (or the file before).
+        QCOMPARE(QString::fromStdString(session->lastInspected().yaml_path),
+                 tmp.filePath("good.yaml"));
         QVERIFY(!window.setupPanel()->datasetStatus().contains("JSON array"));
         QVERIFY(window.setupPanel()->datasetStatus().contains("✔"));
         QVERIFY(window.setupPanel()->modelStatus().contains("✔"));
@@ -119,7 +124,8 @@ class SetupChecksTest : public QObject {
         ui::RunSetupPanel* panel = window.setupPanel();
         // The run's config names /models/Qwen2-VL-2B-Instruct and synthetic.jsonl, which do
         // not exist here: the lines say so, about those paths, not about the earlier picks.
-        QVERIFY2(!panel->datasetStatus().contains("JSON array"), qPrintable(panel->datasetStatus()));
+        QVERIFY2(!panel->datasetStatus().contains("JSON array"),
+                 qPrintable(panel->datasetStatus()));
         QVERIFY2(panel->datasetStatus().contains("synthetic.jsonl"),
                  qPrintable(panel->datasetStatus()));
         QVERIFY2(panel->modelStatus().contains("Qwen2-VL-2B-Instruct"),

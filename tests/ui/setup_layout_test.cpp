@@ -172,7 +172,8 @@ class SetupLayoutTest : public QObject {
         QVERIFY(panel.pickDataset(tmp.filePath("d/data.jsonl")));
         QVERIFY(!question->isImageFolder());
         QCOMPARE(question->previewText(), QString("How many red squares?"));
-        QVERIFY(!panel.findChild<QWidget*>("field:data.image_folder_template")->isVisibleTo(&panel));
+        QVERIFY(
+            !panel.findChild<QWidget*>("field:data.image_folder_template")->isVisibleTo(&panel));
     }
 
     void renderPromptJoinsLikeTheEngine() {
@@ -183,8 +184,7 @@ class SetupLayoutTest : public QObject {
     void outputDirectoryIsNamedPerRun() {
         ui::RunSetupPanel panel(nullptr);
         const QString dir = panel.form()->value("trainer.output_dir");
-        QVERIFY2(QRegularExpression("^runs/\\d{8}-\\d{6}$").match(dir).hasMatch(),
-                 qPrintable(dir));
+        QVERIFY2(QRegularExpression("^runs/\\d{8}-\\d{6}$").match(dir).hasMatch(), qPrintable(dir));
         QVERIFY(ui::isAutoRunDirectory(dir));
         QVERIFY(!ui::isAutoRunDirectory("runs/mmupt"));
         QTemporaryDir tmp;
@@ -195,8 +195,7 @@ class SetupLayoutTest : public QObject {
         // A loaded config with the schema's shared default gets its own name too.
         QCOMPARE(panel.loadConfigText("rollout:\n  n: 4\n", "x.yaml"), QString());
         QVERIFY(ui::isAutoRunDirectory(panel.form()->value("trainer.output_dir")));
-        QCOMPARE(panel.loadConfigText("trainer:\n  output_dir: /data/run7\n", "y.yaml"),
-                 QString());
+        QCOMPARE(panel.loadConfigText("trainer:\n  output_dir: /data/run7\n", "y.yaml"), QString());
         QCOMPARE(panel.form()->value("trainer.output_dir"), QString("/data/run7"));
     }
 };

@@ -57,7 +57,8 @@ class SetupSettingsTest : public QObject {
         QVERIFY(panel->questionEditor()->previewText().startsWith("Count the dots."));
         QVERIFY(ui::isAutoRunDirectory(panel->form()->value("trainer.output_dir")));
         // The edits are still edits against base.yaml (the CLI line says so).
-        QVERIFY2(panel->cliCommand().contains("--set rollout.n=8"), qPrintable(panel->cliCommand()));
+        QVERIFY2(panel->cliCommand().contains("--set rollout.n=8"),
+                 qPrintable(panel->cliCommand()));
     }
 
     void chosenOutputDirectoryKeptMissingConfigSaid() {

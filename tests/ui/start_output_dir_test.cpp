@@ -163,8 +163,9 @@ class StartOutputDirTest : public QObject {
             "`mmupt config --docs`");
         QVERIFY2(!m.contains("mmupt config") && m.contains("All settings"), qPrintable(m));
         QVERIFY(m.contains("did you mean 'rollout.n'"));
-        m = ui::guiEngineMessage("the training set is empty: no examples survived loading (see "
-                                 "the data report: `mmupt data FILE`)");
+        m = ui::guiEngineMessage(
+            "the training set is empty: no examples survived loading (see "
+            "the data report: `mmupt data FILE`)");
         QVERIFY2(!m.contains('`'), qPrintable(m));
         QCOMPARE(ui::guiEngineMessage("CUDA out of memory"), QString("CUDA out of memory"));
     }

@@ -51,7 +51,16 @@ ModelSummary FakeSession::inspect_model(const std::string& model_dir, const Conf
     return s;
 }
 
-DatasetSummary FakeSession::inspect_dataset(const ConfigSource&) {
+ConfigSource FakeSession::lastInspected() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_inspected;
+}
+
+DatasetSummary FakeSession::inspect_dataset(const ConfigSource& config) {
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_inspected = config;
+    }
     DatasetSummary s;
     s.examples = 24;
     s.images_ok = 24;

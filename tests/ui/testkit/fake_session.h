@@ -48,6 +48,7 @@ class FakeSession : public Session {
 
     FakeScript& script() { return m_script; }
     ConfigSource lastConfig() const;
+    ConfigSource lastInspected() const;  // the config of the last inspect_dataset
     int stepsRun() const { return m_stepsRun.load(); }
     std::string lastExportOut() const;
     bool inspectModelFails = false;  // throw ModelError from inspect_model
@@ -62,6 +63,7 @@ class FakeSession : public Session {
     mutable std::mutex m_mutex;
     std::shared_ptr<SessionObserver> m_observer;
     ConfigSource m_config;
+    ConfigSource m_inspected;
     std::string m_exportOut;
     std::thread m_worker;
     std::atomic<RunState> m_state{RunState::idle};

@@ -17,8 +17,9 @@ void writeFile(const QString& path, const QByteArray& text) {
 }
 
 void makeModelDir(const QString& dir) {
-    writeFile(dir + "/config.json",
-              R"({"architectures": ["Qwen2VLForConditionalGeneration"], "model_type": "qwen2_vl"})");
+    writeFile(
+        dir + "/config.json",
+        R"({"architectures": ["Qwen2VLForConditionalGeneration"], "model_type": "qwen2_vl"})");
     writeFile(dir + "/model.safetensors", "x");
     writeFile(dir + "/tokenizer.json", "{}");
     writeFile(dir + "/tokenizer_config.json", "{}");

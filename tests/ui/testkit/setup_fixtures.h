@@ -7,9 +7,9 @@
 namespace mmupt::testkit {
 
 void writeFile(const QString& path, const QByteArray& text);
-void makeModelDir(const QString& dir);                   // config.json, *.safetensors, tokenizer
-void makeImageFolder(const QString& dir, int images);   // 0000.png, 0001.png, ...
-void makeJsonlDataset(const QString& path);              // 2 records with question / image / answer
+void makeModelDir(const QString& dir);                 // config.json, *.safetensors, tokenizer
+void makeImageFolder(const QString& dir, int images);  // 0000.png, 0001.png, ...
+void makeJsonlDataset(const QString& path);            // 2 records with question / image / answer
 // QSettings (NativeFormat, user scope) under `dir`, organisation "mmupt-tests", cleared.
 void useSettingsIn(const QString& dir);
 

@@ -142,7 +142,7 @@ void MainWindow::previewVotes(int numImages) {
     try {
         m_session->preview_votes(m_setup->configSource(), numImages);
     } catch (const std::exception& e) {
-        warn(QString::fromUtf8(e.what()));
+        warn(guiEngineMessage(QString::fromUtf8(e.what())));
         return;
     }
     m_preview->setGroups({});

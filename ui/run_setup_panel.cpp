@@ -19,6 +19,7 @@
 
 #include "ui/advanced_settings_dialog.h"
 #include "ui/config_form.h"
+#include "ui/engine_messages.h"
 #include "ui/image_cache.h"
 #include "ui/question_template.h"
 #include "ui/setup_checks.h"
@@ -240,7 +241,7 @@ bool RunSetupPanel::checkModel(const QString& dir) {
                          QString::fromStdString(s.dtype), memoryText(s.estimated_memory_gb));
             for (const auto& w : s.warnings) check.warnings << QString::fromStdString(w);
         } catch (const std::exception& e) {
-            check.errors << QString::fromUtf8(e.what());
+            check.errors << guiEngineMessage(QString::fromUtf8(e.what()));
         }
     }
     showStatus(m_modelStatus, check.errors, check.warnings, check.summary);
@@ -277,7 +278,7 @@ bool RunSetupPanel::checkDataset(const QString& path) {
             if (s.examples == 0)  // the engine skipped every record: nothing to train on
                 check.errors << tr("No usable example: every record was skipped (see below).");
         } catch (const std::exception& e) {
-            check.errors << QString::fromUtf8(e.what());
+            check.errors << guiEngineMessage(QString::fromUtf8(e.what()));
         }
     }
     showStatus(m_datasetStatus, check.errors, check.warnings, summary);

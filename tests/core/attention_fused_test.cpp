@@ -83,7 +83,7 @@ void expect_agree(const Case& c, double bound, const char* what) {
 }
 
 class FusedAttention : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
 #if TORCH_VERSION_MAJOR < 2
         GTEST_SKIP() << "libtorch " << TORCH_VERSION
@@ -120,7 +120,8 @@ TEST(CausalPaddingMask, HidesFutureAndPaddingKeys) {
     at::Tensor m = causal_padding_mask(key_mask, 1, 3);  // queries at positions 1..3
     ASSERT_EQ(m.sizes(), (at::IntArrayRef{1, 1, 3, 4}));
     at::Tensor visible = m[0][0] == 0;  // (3, 4)
-    at::Tensor expect = at::tensor({0, 1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1}, at::kBool).view({3, 4});
+    at::Tensor expect =
+        at::tensor({0, 1, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1}, at::kLong).view({3, 4}).to(at::kBool);
     EXPECT_TRUE(at::equal(visible, expect)) << visible;
     EXPECT_EQ(m.min().item<float>(), masked_score());
 }

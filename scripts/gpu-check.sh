@@ -8,7 +8,11 @@
 # imgcodecs), nlohmann-json >= 3.10, oniguruma, ICU (uc), pkg-config. On Debian/Ubuntu:
 #   apt-get install cmake ninja-build g++ pkg-config libyaml-cpp-dev libopencv-dev \
 #       nlohmann-json3-dev libonig-dev libicu-dev
-# No Qt (-DMMUPT_BUILD_GUI=OFF), no GoogleTest (-DMMUPT_BUILD_TESTS=OFF).
+# Configured as scripts/check-libtorch2.sh configures its libtorch 2.x build (Release,
+# -DMMUPT_BUILD_GUI=OFF -DMMUPT_BUILD_BENCH=OFF, tests ON); with GoogleTest installed
+# (libgtest-dev) it also builds the core tests and runs the ones that differ between libtorch
+# versions (fused attention vs eager, the transformers fixtures when ../shared/data has them).
+# Without GoogleTest the tests are left out (-DMMUPT_BUILD_TESTS=OFF) and the script says so.
 # Trap: pip wheels of torch < 2.7 use the pre-C++11 string ABI; system yaml-cpp / OpenCV use the
 # new one, so linking fails with undefined std::__cxx11 symbols. The script detects this and says
 # so (use a cxx11-ABI libtorch, or build those libraries with -D_GLIBCXX_USE_CXX11_ABI=0).
@@ -39,10 +43,21 @@ if not torch._C._GLIBCXX_USE_CXX11_ABI:
           "yaml-cpp/OpenCV will likely fail (see the script header)", file=sys.stderr)
 PY
 generator=$(command -v ninja >/dev/null && echo Ninja || echo "Unix Makefiles")
+tests=ON
+targets=(mmupt mmupt_core_tests)
+if ! [ -f /usr/include/gtest/gtest.h ] && ! [ -f /usr/local/include/gtest/gtest.h ]; then
+    echo "gpu-check: no GoogleTest (libgtest-dev): building the CLI only, no tests" >&2
+    tests=OFF
+    targets=(mmupt)
+fi
 cmake -S . -B "$build" -G "$generator" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$torch_prefix" \
-    -DMMUPT_BUILD_GUI=OFF -DMMUPT_BUILD_TESTS=OFF -DMMUPT_BUILD_BENCH=OFF
-cmake --build "$build" --target mmupt -j "$(nproc)"
+    -DMMUPT_BUILD_GUI=OFF -DMMUPT_BUILD_BENCH=OFF -DMMUPT_BUILD_TESTS="$tests"
+cmake --build "$build" --target "${targets[@]}" -j "$(nproc)"
 cli="$build/app/mmupt"
+if [ "$tests" = ON ]; then
+    "$build/tests/mmupt_core_tests" --gtest_brief=1 \
+        --gtest_filter='*FusedAttention*:*CausalPaddingMask*:*HfFixture*:*ModelDecode*:*Safetensors*'
+fi
 
 work=$(mktemp -d /tmp/mmupt-gpu-check-XXXXXX)
 "$cli" demo-tokenizer --out "$work/tokenizer"

@@ -16,6 +16,8 @@ packages=(
     libgtest-dev libgmock-dev libbenchmark-dev python3 python3-pil python3-numpy
     # packaging
     appstream desktop-file-utils dpkg-dev file
+    # the libtorch 2.x check (scripts/check-libtorch2.sh builds in a Debian 13 root)
+    debootstrap
 )
 
 missing=()

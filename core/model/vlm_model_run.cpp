@@ -7,27 +7,11 @@
 #include "core/util/errors.h"
 
 namespace mmupt {
-namespace {
-
-// key_mask (B, Sk) 0/1 with Sk = past + S -> additive (B, 1, S, Sk) fp32: key j is visible to
-// new query i when it is not padding and j <= past + i.
-at::Tensor additive_mask(const at::Tensor& key_mask, int64_t past, int64_t S) {
-    const int64_t Sk = key_mask.size(1);
-    auto opts = at::TensorOptions().dtype(at::kLong).device(key_mask.device());
-    at::Tensor qpos = at::arange(past, past + S, opts).view({S, 1});          // (S, 1)
-    at::Tensor causal = at::arange(Sk, opts).view({1, Sk}) <= qpos;           // (S, Sk)
-    at::Tensor allowed = causal.unsqueeze(0) & (key_mask != 0).unsqueeze(1);  // (B, S, Sk)
-    at::Tensor zero = at::zeros({}, opts.dtype(at::kFloat));
-    return at::where(allowed, zero, zero + masked_score()).unsqueeze(1);  // (B, 1, S, Sk)
-}
-
-}  // namespace
-
 at::Tensor VlmModelImpl::run_decoder(const at::Tensor& embeds, const at::Tensor& positions,
                                      const at::Tensor& key_mask, int64_t past, KvCache* cache) {
     auto [cos, sin] = mrope_cos_sin(positions, config_.text.head_dim(), config_.text.rope_theta,
                                     config_.text.mrope_section, embeds.scalar_type());  // (B,S,hd)
-    at::Tensor mask = additive_mask(key_mask, past, embeds.size(1));
+    at::Tensor mask = causal_padding_mask(key_mask, past, embeds.size(1));
     return language_model->forward(embeds, cos, sin, mask, cache);  // (B, S, D)
 }
 

@@ -3,6 +3,8 @@
 
 #include <sstream>
 
+#include <ATen/core/grad_mode.h>
+
 #include "core/util/errors.h"
 #include "core/util/log.h"
 

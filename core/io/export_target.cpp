@@ -104,8 +104,9 @@ ExportTarget inspect_export_target(const fs::path& out_in,
     }
     for (fs::path d = out;; d = d.parent_path()) {
         if (is_run_directory(d))
-            return refused(d == out ? where + " is a run directory (mmupt train writes it); "
-                                              "export into a new directory"
+            return refused(d == out ? where +
+                                          " is a run directory (mmupt train writes it); "
+                                          "export into a new directory"
                                     : where + " is inside the run directory '" + d.string() +
                                           "'; export into a new directory outside it");
         if (d == d.root_path() || !d.has_parent_path()) break;
@@ -127,8 +128,7 @@ ExportTarget inspect_export_target(const fs::path& out_in,
             where + " holds an earlier mmupt export; --force replaces it (" + some(names) + ")"};
 }
 
-void write_export_marker(const fs::path& out, const std::string& source,
-                         const std::string& dtype) {
+void write_export_marker(const fs::path& out, const std::string& source, const std::string& dtype) {
     json j = {{"written_by", "mmupt export"},
               {"source", source},
               {"dtype", dtype},

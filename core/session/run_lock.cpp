@@ -44,12 +44,12 @@ RunLock::RunLock(const std::string& run_dir, const std::string& role)
     std::error_code ec;
     fs::create_directories(run_dir, ec);
     if (ec || !fs::is_directory(run_dir, ec))
-        throw CheckpointError("cannot create the run directory '" + run_dir + "' (" +
-                              ec.message() + "); set trainer.output_dir to a writable folder");
+        throw CheckpointError("cannot create the run directory '" + run_dir + "' (" + ec.message() +
+                              "); set trainer.output_dir to a writable folder");
     fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0)
-        throw CheckpointError("cannot open the run lock '" + path_ + "': " +
-                              std::strerror(errno) + " (is the run directory writable?)");
+        throw CheckpointError("cannot open the run lock '" + path_ + "': " + std::strerror(errno) +
+                              " (is the run directory writable?)");
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
         const int err = errno;
         const std::string holder = err == EWOULDBLOCK ? holder_of(fd_) : "";

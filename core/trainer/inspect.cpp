@@ -136,7 +136,7 @@ ExportReport export_model(const std::string& model_dir, const std::string& out_d
     for (const auto& d : export_protected_dirs(model_dir)) protect.emplace_back(d);
     const ExportTarget target = inspect_export_target(out_dir, protect);
     if (target.kind == ExportTargetKind::Refused)
-        throw CheckpointError("export: refusing to write " + target.reason);
+        throw CheckpointError("export refused: " + target.reason);
     if (target.kind == ExportTargetKind::EarlierExport && !options.force)
         throw CheckpointError("export: " + target.reason + "; add --force to replace it");
     std::optional<RunLock> lock;  // rotation must not delete the checkpoint while it is read

@@ -176,8 +176,11 @@ Trainer::Trainer(const RunConfig& config, TrainingModel model, SessionObserver* 
     if (!resume_from) write_resolved_config(config_, writer_.dir());
     // Every save copies the tokenizer / processor files from the run's own copy, never from a
     // checkpoint that rotation may delete (or from model.path, which may change).
-    if (!model_.dir.path.empty())
+    if (!model_.dir.path.empty()) {
+        std::error_code ec;  // a new run never inherits the files of a start that died early
+        if (!resume_from) fs::remove_all(fs::path(writer_.dir()) / run_files::kModelFiles, ec);
         model_.dir.path = ensure_run_model_files(writer_.dir(), model_.dir.path);
+    }
     log(LogLevel::info, std::string(resume_from ? "resuming" : "starting") + " run in " +
                             writer_.dir() + " on " + device_.str() + " (" +
                             c10::toString(model_.policy->options().dtype) + ", " +

@@ -52,21 +52,20 @@ TEST(RunGuard, ConcurrentStartsAndResumesOneRefusesAndCyclesRunPastKeepLast) {
     EXPECT_EQ(metric_steps(run), (std::vector<int>{1, 2}));
 
     // Raise max_steps and resume twice at once: one refuses, the other trains step 3.
-    test::CliProcess c = test::spawn_cli({"train", "--resume", run, "--set",
-                                          "trainer.max_steps=3"},
+    test::CliProcess c = test::spawn_cli({"train", "--resume", run, "--set", "trainer.max_steps=3"},
                                          tmp + "/c.log", "rollout@3", 3.0);
     ASSERT_TRUE(test::wait_for_pause(c));
-    auto d = test::run_cli({"train", "--resume", run, "--set", "trainer.max_steps=3"},
-                           tmp + "/d.log");
+    auto d =
+        test::run_cli({"train", "--resume", run, "--set", "trainer.max_steps=3"}, tmp + "/d.log");
     EXPECT_EQ(d.exit_code, 1) << d.out;
     EXPECT_NE(d.out.find("pid " + std::to_string(c.pid)), std::string::npos) << d.out;
     ASSERT_EQ(test::wait_cli(c), 0) << c.output();
     EXPECT_EQ(metric_steps(run), (std::vector<int>{1, 2, 3}));
 
     // Trajectory changes are refused with their keys, by --set and by editing config.yaml.
-    auto n = test::run_cli({"train", "--resume", run, "--set", "rollout.n=4", "--set",
-                            "trainer.max_steps=5"},
-                           tmp + "/n.log");
+    auto n = test::run_cli(
+        {"train", "--resume", run, "--set", "rollout.n=4", "--set", "trainer.max_steps=5"},
+        tmp + "/n.log");
     EXPECT_EQ(n.exit_code, 1) << n.out;
     EXPECT_NE(n.out.find("rollout.n: 8 -> 4"), std::string::npos) << n.out;
     EXPECT_NE(n.out.find("--allow-config-change"), std::string::npos) << n.out;
@@ -86,9 +85,9 @@ TEST(RunGuard, ConcurrentStartsAndResumesOneRefusesAndCyclesRunPastKeepLast) {
 
     // Resume -> train -> resume past keep_last 1, unattended (issue 11 item 2).
     for (int max_steps : {4, 5}) {
-        auto r = test::run_cli({"train", "--resume", run, "--set",
-                                "trainer.max_steps=" + std::to_string(max_steps)},
-                               tmp + "/r" + std::to_string(max_steps) + ".log");
+        auto r = test::run_cli(
+            {"train", "--resume", run, "--set", "trainer.max_steps=" + std::to_string(max_steps)},
+            tmp + "/r" + std::to_string(max_steps) + ".log");
         ASSERT_EQ(r.exit_code, 0) << r.out;
     }
     EXPECT_EQ(metric_steps(run), (std::vector<int>{1, 2, 3, 4, 5}));
@@ -100,8 +99,8 @@ TEST(RunGuard, ConcurrentStartsAndResumesOneRefusesAndCyclesRunPastKeepLast) {
     EXPECT_EQ(load_config(run + "/config.yaml", {}).trainer.max_steps, 5);
 
     // An allowed change is recorded in the log.
-    auto allowed = test::run_cli({"train", "--resume", run, "--set", "trainer.max_steps=6",
-                                  "--set", "optim.lr=0.001", "--allow-config-change"},
+    auto allowed = test::run_cli({"train", "--resume", run, "--set", "trainer.max_steps=6", "--set",
+                                  "optim.lr=0.001", "--allow-config-change"},
                                  tmp + "/allowed.log");
     ASSERT_EQ(allowed.exit_code, 0) << allowed.out;
     const std::string log = test::run_command("cat " + run + "/train.log").out;
@@ -152,7 +151,8 @@ TEST(RunGuard, RelativePathsInAConfigFollowItsDirectory) {
                                           "trainer.output_dir: runs/r\n";
     RunConfig c = load_config(tmp + "/a/b/c.yaml", {"data.val_files=v.jsonl"});
     EXPECT_EQ(c.model.path, tmp + "/a/tiny");
-    EXPECT_EQ(c.data.train_files, (std::vector<std::string>{tmp + "/a/b/x.jsonl", tmp + "/d/y.jsonl"}));
+    EXPECT_EQ(c.data.train_files,
+              (std::vector<std::string>{tmp + "/a/b/x.jsonl", tmp + "/d/y.jsonl"}));
     EXPECT_EQ(c.trainer.output_dir, tmp + "/a/b/runs/r");
     EXPECT_EQ(c.data.val_files, (std::vector<std::string>{"v.jsonl"})) << "--set: as typed";
 

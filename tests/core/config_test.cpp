@@ -182,7 +182,8 @@ TEST(Config, YamlLayersNestedAndDotted) {
     EXPECT_EQ(c.rollout.n, 2) << "--set applies after the file, in order";
     EXPECT_DOUBLE_EQ(c.rollout.temperature, 1.0);
     EXPECT_DOUBLE_EQ(c.optim.lr, 5e-7);
-    EXPECT_EQ(c.data.train_files, (std::vector<std::string>{"a.jsonl", "imgs/"}));
+    // Relative paths in a file are relative to the file's directory (issue 11).
+    EXPECT_EQ(c.data.train_files, (std::vector<std::string>{dir + "/a.jsonl", dir + "/imgs/"}));
     EXPECT_EQ(c.trainer.seed, RunConfig{}.trainer.seed) << "untouched fields keep defaults";
     set_field(c, "rollout.n", "3");  // GUI edit, the top layer
     EXPECT_EQ(c.rollout.n, 3);
@@ -296,7 +297,9 @@ TEST(Config, JsonAndRunDirectory) {
     EXPECT_EQ(j["data"]["train_files"], nlohmann::json::array({"a.jsonl"}));
     EXPECT_EQ(j["optim"]["betas"][1].get<double>(), 0.999);
 
+    c.data.train_files = {"/data/a.jsonl"};  // a run's config holds absolute paths
     std::string run_dir = test::temp_dir("rundir") + "/nested/run";
+    c.trainer.output_dir = run_dir;
     std::string path = write_resolved_config(c, run_dir);
     EXPECT_EQ(path, run_dir + "/config.yaml");
     EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));

@@ -26,7 +26,13 @@ c10::ScalarType parse_dtype(const std::string& name, const c10::Device& device) 
     if (name == "auto") return device.is_cuda() ? c10::kBFloat16 : c10::kFloat;
     if (name == "float32") return c10::kFloat;
     if (name == "bfloat16") return c10::kBFloat16;
-    if (name == "float16") return c10::kHalf;
+    if (name == "float16") {
+        if (!device.is_cuda())
+            throw UsageError(
+                "--dtype float16 is GPU-only here (libtorch's CPU kernels lack or crawl in "
+                "half precision); on CPU use --dtype bfloat16 or float32");
+        return c10::kHalf;
+    }
     throw UsageError("--dtype must be float32, bfloat16, float16 or auto, got '" + name + "'");
 }
 

@@ -39,7 +39,8 @@ resolved config is written to `<trainer.output_dir>/config.yaml`; loading that f
 exactly.
 
 - YAML accepts nested sections (`rollout: {n: 8}`) or dotted keys (`rollout.n: 8`). Unknown keys
-  are errors with a "did you mean" suggestion; malformed YAML names the file and line.
+  are errors with a "did you mean" suggestion; malformed YAML names the file and line. A file
+  over 16 MiB, or whose aliases (`&a` / `*a`) expand it past 16 MiB, is refused.
 - `--set` values are parsed like YAML values: `--set rollout.n=8`,
   `--set optim.betas=[0.9,0.95]`, `--set data.train_files=a.jsonl` (one item) or `=[a.jsonl,b.jsonl]`.
   String values are taken verbatim.

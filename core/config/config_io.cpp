@@ -11,6 +11,7 @@
 
 #include "core/config/config_fields.h"
 #include "core/config/config_io.h"
+#include "core/config/yaml_bounds.h"
 #include "core/util/errors.h"
 
 namespace mmupt {
@@ -85,6 +86,10 @@ void apply_node(RunConfig& c, const std::string& key, const YAML::Node& value,
 
 void apply_yaml_text(RunConfig& config, const std::string& yaml, const std::string& origin,
                      const std::string& base_dir) {
+    if (yaml.size() > config_detail::kMaxYamlExpandedBytes)
+        throw ConfigError(origin + ": " + std::to_string(yaml.size()) +
+                          " bytes is too large for a config file (the limit is " +
+                          std::to_string(config_detail::kMaxYamlExpandedBytes) + " bytes)");
     YAML::Node root;
     try {
         root = YAML::Load(yaml);
@@ -92,7 +97,8 @@ void apply_yaml_text(RunConfig& config, const std::string& yaml, const std::stri
         throw ConfigError(origin + ":" + std::to_string(e.mark.line + 1) + ":" +
                           std::to_string(e.mark.column + 1) + ": malformed YAML: " + e.msg);
     }
-    if (root.IsNull()) return;  // an empty file changes nothing
+    config_detail::check_yaml_expansion(root, origin);  // before any value is copied out
+    if (root.IsNull()) return;                          // an empty file changes nothing
     if (!root.IsMap())
         throw ConfigError(at(origin, root) +
                           ": expected a mapping of sections (model:, data:, rollout:, ...)");

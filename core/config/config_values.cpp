@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "core/config/config_fields.h"
+#include "core/config/yaml_bounds.h"
 #include "core/util/errors.h"
 
 namespace mmupt::config_detail {
@@ -159,6 +160,7 @@ FieldValue parse_text(const Field& f, const std::string& text, const std::string
     } catch (const YAML::Exception& e) {
         bad(where, text, "malformed list (" + e.msg + "); write [a, b]");
     }
+    check_yaml_expansion(node, where);
     if (!node.IsSequence()) bad(where, text, "malformed list; write [a, b]");
     std::vector<std::string> items;
     for (const auto& item : node) {

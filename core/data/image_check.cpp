@@ -4,6 +4,8 @@
 // ("unsupported format") because the image processor cannot read them.
 #include "core/data/image_check.h"
 
+#include "core/image/png_check.h"
+
 #include <opencv2/imgcodecs.hpp>
 
 #include <filesystem>
@@ -176,6 +178,10 @@ ImageInfo check_image(const std::string& path, const ImageLimits& limits) {
                         " > data.max_image_pixels " + std::to_string(limits.max_pixels));
     if (limits.decode) {
         Bytes all = read_at(in, 0, info.bytes);
+        if (info.format == "PNG") {  // before OpenCV, whose libpng prints raw errors on stderr
+            std::string why = png_problem(reinterpret_cast<const uint8_t*>(all.data()), all.size());
+            if (!why.empty()) return fail(ImageStatus::corrupt, why);
+        }
         cv::Mat img;
         try {
             img = cv::imdecode(all, cv::IMREAD_REDUCED_GRAYSCALE_8);

@@ -85,11 +85,21 @@ Segments find_segments(const std::string& t) {
     return out;
 }
 
-bool inside(const std::vector<Span>& spans, size_t pos) {
-    for (const Span& s : spans)
-        if (pos >= s.begin && pos < s.end) return true;
-    return false;
-}
+// "Is pos inside one of these spans?" for non-decreasing pos: spans are disjoint and in text
+// order, so a cursor that only moves forward keeps find_numbers linear (a rescan of every span
+// per number was quadratic on "1 $x$ 1 $x$ ...").
+class SpanCursor {
+  public:
+    explicit SpanCursor(const std::vector<Span>& spans) : spans_(spans) {}
+    bool inside(size_t pos) {
+        while (next_ < spans_.size() && spans_[next_].end <= pos) ++next_;
+        return next_ < spans_.size() && spans_[next_].begin <= pos;
+    }
+
+  private:
+    const std::vector<Span>& spans_;
+    size_t next_ = 0;
+};
 
 // A number in prose: sign, thousands groups, decimals, "a/b", "\frac{a}{b}", and a percent sign.
 struct NumberHit {
@@ -99,6 +109,7 @@ struct NumberHit {
 
 std::vector<NumberHit> find_numbers(const std::string& t, const Segments& seg) {
     std::vector<NumberHit> hits;
+    SpanCursor in_math(seg.math), in_broken(seg.broken);
     size_t i = 0;
     while (i < t.size()) {
         if (t.compare(i, 6, "\\frac{") == 0) {  // a plain numeric fraction in prose
@@ -106,7 +117,7 @@ std::vector<NumberHit> find_numbers(const std::string& t, const Segments& seg) {
             while (e < t.size() && (is_digit(t[e]) || t[e] == '}' || t[e] == '{') && e < i + 40)
                 ++e;
             std::string frac = t.substr(i, e - i);
-            if (frac.find("}{") != std::string::npos && frac.back() == '}' && !inside(seg.math, i))
+            if (frac.find("}{") != std::string::npos && frac.back() == '}' && !in_math.inside(i))
                 hits.push_back({i, e, frac});
             i = e;
             continue;
@@ -136,7 +147,7 @@ std::vector<NumberHit> find_numbers(const std::string& t, const Segments& seg) {
         size_t p = e;
         while (p < t.size() && t[p] == ' ') ++p;
         if (p < t.size() && t[p] == '%') stop = p + 1;
-        if (!glued && !inside(seg.math, i) && !inside(seg.broken, i))
+        if (!glued && !in_math.inside(i) && !in_broken.inside(i))
             hits.push_back({start, stop, t.substr(start, stop - start)});
         i = e;
     }

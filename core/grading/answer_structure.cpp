@@ -86,6 +86,15 @@ bool wrapped(const std::string& s) {
     return depth == 0;
 }
 
+constexpr int kMaxPlusMinus = 3;
+
+int count_signs(const std::string& s) {
+    int n = 0;
+    for (size_t p = s.find('\\'); p != std::string::npos; p = s.find('\\', p + 1))
+        n += s.compare(p, 3, "\\pm") == 0 || s.compare(p, 3, "\\mp") == 0;
+    return n;
+}
+
 Answer scalar(const std::string& text, bool percent) {
     Answer a;
     a.text = text;
@@ -248,7 +257,9 @@ Answer parse_clean(const std::string& raw, bool percent, int depth) {
     }
     size_t pm = s.find("\\pm");
     if (pm == std::string::npos) pm = s.find("\\mp");
-    if (pm != std::string::npos) {  // "1 \pm \sqrt{19}": both values
+    // Each sign doubles the work (both values are parsed again): expand at most a few, so that
+    // "1 \pm 1 \pm 1 ..." costs 2^3 parses, not 2^24.
+    if (pm != std::string::npos && count_signs(s) <= kMaxPlusMinus) {  // "1 \pm \sqrt{19}"
         Answer both;
         both.kind = Answer::Kind::List;
         both.items = {parse_clean(s.substr(0, pm) + "+" + s.substr(pm + 3), percent, depth + 1),

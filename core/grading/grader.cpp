@@ -1,7 +1,8 @@
 // The grader: answers_equivalent() compares two extracted answers through their structure
 // (answer_structure.h) and symbolic_compare.h; grade() first locates the answers in free text
 // (answer_locator.h) and handles multiple-choice letters. Exceptions never escape (a failed
-// allocation on absurd input grades as "different").
+// allocation on absurd input grades as "different"); answers over max_answer_bytes only match
+// identical text, so the work per comparison is bounded whatever the nesting.
 #include "core/grading/grader.h"
 
 #include "core/answer/answer_format.h"
@@ -61,11 +62,23 @@ std::optional<char> pred_choice(const std::string& pred) {
     return std::nullopt;
 }
 
+bool over_limit(const std::string& s, const GradeOptions& options) {
+    return s.size() > options.max_answer_bytes;
+}
+
 }  // namespace
+
+std::string grading_limit_note(const std::string& answer, const GradeOptions& options) {
+    if (!over_limit(answer, options)) return "";
+    return "the answer is " + std::to_string(answer.size()) +
+           " bytes, over the grader's limit of " + std::to_string(options.max_answer_bytes) +
+           ": compared as exact text only";
+}
 
 bool answers_equivalent(const std::string& a, const std::string& b, const GradeOptions& options) {
     try {
         if (a == b) return !a.empty();
+        if (over_limit(a, options) || over_limit(b, options)) return false;
         if (structures_equivalent(parse_answer(a), parse_answer(b), options)) return true;
         std::string na = normalize_answer(a);
         return !na.empty() && na == normalize_answer(b);
@@ -81,9 +94,11 @@ bool grade(const std::string& pred, const std::string& gold, const GradeOptions&
         }
         LocatedAnswer lp = locate_answer(pred), lg = locate_answer(gold);
         if (lp.parts.empty() || lg.parts.empty()) return false;
+        const std::string jp = joined(lp.parts), jg = joined(lg.parts);
+        if (over_limit(jp, options) || over_limit(jg, options)) return jp == jg;
         if (structures_equivalent(combine(lp.parts), combine(lg.parts), options)) return true;
-        std::string np = normalize_answer(joined(lp.parts));
-        return !np.empty() && np == normalize_answer(joined(lg.parts));
+        std::string np = normalize_answer(jp);
+        return !np.empty() && np == normalize_answer(jg);
     } catch (...) {
         return false;
     }

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cstring>
 #include <unordered_set>
+#include <vector>
 
 namespace mmupt {
 namespace {
@@ -73,23 +74,40 @@ const std::unordered_set<std::string>& known_commands() {
     return k;
 }
 
-// Reads a balanced {...} group starting at s[i] == '{'; returns the content, sets `end`.
-bool read_group(const std::string& s, size_t i, std::string& content, size_t& end) {
-    if (i >= s.size() || s[i] != '{') return false;
-    int depth = 0;
-    for (size_t k = i; k < s.size(); ++k) {
-        if (s[k] == '\\') {
-            ++k;
-            continue;
-        }
-        if (s[k] == '{') ++depth;
-        if (s[k] == '}' && --depth == 0) {
-            content = s.substr(i + 1, k - i - 1);
-            end = k + 1;
-            return true;
+// Where each unescaped '{' of a string closes (npos: never), from one stack pass, so that
+// reading many groups ("\text{\text{..." never closed, or 100k nested braces) stays linear
+// instead of rescanning the tail once per group. A backslash escapes the next character.
+class BraceMatch {
+  public:
+    explicit BraceMatch(const std::string& s) : close_(s.size(), std::string::npos) {
+        std::vector<size_t> open;
+        for (size_t k = 0; k < s.size(); ++k) {
+            if (s[k] == '\\') {
+                ++k;
+                continue;
+            }
+            if (s[k] == '{') open.push_back(k);
+            if (s[k] == '}' && !open.empty()) {
+                close_[open.back()] = k;
+                open.pop_back();
+            }
         }
     }
-    return false;
+    size_t close_of(size_t i) const { return i < close_.size() ? close_[i] : std::string::npos; }
+
+  private:
+    std::vector<size_t> close_;
+};
+
+// Reads the balanced {...} group starting at s[i] == '{'; returns the content, sets `end`.
+bool read_group(const std::string& s, const BraceMatch& m, size_t i, std::string& content,
+                size_t& end) {
+    if (i >= s.size() || s[i] != '{') return false;
+    const size_t k = m.close_of(i);
+    if (k == std::string::npos) return false;
+    content = s.substr(i + 1, k - i - 1);
+    end = k + 1;
+    return true;
 }
 
 std::string trim(const std::string& s) {
@@ -97,6 +115,14 @@ std::string trim(const std::string& s) {
     if (a == std::string::npos) return "";
     size_t b = s.find_last_not_of(" \t\r\n");
     return s.substr(a, b - a + 1);
+}
+
+// Appends c, but never a second space in a row: clean_latex collapses runs of spaces at the end
+// anyway, and ends_operand() below scans back over trailing spaces, which would make "1" and
+// 100k dropped units ("1 cm cm cm ...") quadratic.
+void put(std::string& out, char c) {
+    if (c == ' ' && !out.empty() && out.back() == ' ') return;
+    out += c;
 }
 
 bool ends_operand(const std::string& out) {
@@ -118,7 +144,8 @@ const Utf8Map kUtf8[] = {
 void clean_into(const std::string& s, CleanLatex& r, std::string& out, int nesting);
 
 // Handles "\name..." at s[i]; returns the index after what it consumed.
-size_t clean_command(const std::string& s, size_t i, CleanLatex& r, std::string& out, int nesting) {
+size_t clean_command(const std::string& s, const BraceMatch& match, size_t i, CleanLatex& r,
+                     std::string& out, int nesting) {
     size_t j = i + 1;
     if (j < s.size() && s[j] == '\\' && j + 1 < s.size() && is_alpha(s[j + 1])) {
         size_t k = j + 1;
@@ -133,7 +160,7 @@ size_t clean_command(const std::string& s, size_t i, CleanLatex& r, std::string&
     if (!is_alpha(s[j])) {
         char c = s[j];
         if (c == '%') r.percent = true;
-        if (c == ' ') out += ' ';
+        if (c == ' ') put(out, ' ');
         if (c == '!') {  // "12,\! 000": a negative space glues what follows
             ++j;
             while (j < s.size() && s[j] == ' ') ++j;
@@ -156,7 +183,7 @@ size_t clean_command(const std::string& s, size_t i, CleanLatex& r, std::string&
         if ((name == "left" || name == "right") && k < s.size() && s[k] == '.') ++k;
         return k;
     }
-    if (name == "quad" || name == "qquad") return out += ' ', k;
+    if (name == "quad" || name == "qquad") return put(out, ' '), k;
     if (name == "dfrac" || name == "tfrac" || name == "cfrac") return out += "\\frac", k;
     if (name == "lt") return out += '<', k;
     if (name == "gt") return out += '>', k;
@@ -170,7 +197,7 @@ size_t clean_command(const std::string& s, size_t i, CleanLatex& r, std::string&
         while (g < s.size() && s[g] == ' ') ++g;
         std::string content;
         size_t end = 0;
-        if (!read_group(s, g, content, end)) return k;
+        if (!read_group(s, match, g, content, end)) return k;
         std::string t = trim(content);
         if (t == "and" || t == "or" || t == ",") {
             out += ", ";
@@ -192,11 +219,12 @@ size_t clean_command(const std::string& s, size_t i, CleanLatex& r, std::string&
 }
 
 void clean_into(const std::string& s, CleanLatex& r, std::string& out, int nesting) {
+    const BraceMatch match(s);
     size_t i = 0;
     while (i < s.size()) {
         char c = s[i];
         if (c == '\\') {
-            i = clean_command(s, i, r, out, nesting);
+            i = clean_command(s, match, i, r, out, nesting);
             continue;
         }
         if (c == '$') {
@@ -247,7 +275,7 @@ void clean_into(const std::string& s, CleanLatex& r, std::string& out, int nesti
             if (mapped) continue;
         }
         if (c == '\t' || c == '\n' || c == '\r' || c == '~') c = ' ';
-        out += c;
+        put(out, c);
         ++i;
     }
 }
@@ -273,7 +301,7 @@ std::string drop_words(const std::string& s, bool& percent) {
     size_t i = 0;
     while (i < s.size()) {
         if (!is_alpha(s[i]) || (i > 0 && (is_alpha(s[i - 1]) || s[i - 1] == '\\'))) {
-            out += s[i++];
+            put(out, s[i++]);
             continue;
         }
         size_t k = i;
@@ -334,6 +362,7 @@ std::string normalize_answer(const std::string& s) {
         if (ch != ' ') t += ch;
     // \frac12 -> \frac{1}{2}, \sqrt3 -> \sqrt{3}: brace single-character arguments.
     std::string u;
+    const BraceMatch t_match(t);
     for (size_t i = 0; i < t.size();) {
         bool frac = t.compare(i, 5, "\\frac") == 0, sqrt = t.compare(i, 5, "\\sqrt") == 0;
         if (!frac && !sqrt) {
@@ -346,7 +375,7 @@ std::string normalize_answer(const std::string& s) {
             if (t[i] == '{') {
                 size_t end = 0;
                 std::string content;
-                if (!read_group(t, i, content, end)) break;
+                if (!read_group(t, t_match, i, content, end)) break;
                 u += t.substr(i, end - i);
                 i = end;
             } else if (is_alpha(t[i]) || is_digit(t[i])) {
@@ -362,13 +391,14 @@ std::string normalize_answer(const std::string& s) {
             v += '0';
         v += u[i];
     }
-    // Enclosing braces, a single-letter "x=" prefix.
-    while (v.size() >= 2 && v.front() == '{' && v.back() == '}') {
-        std::string content;
-        size_t end = 0;
-        if (!read_group(v, 0, content, end) || end != v.size()) break;
-        v = content;
-    }
+    // Enclosing braces ("{{5}}" -> "5"; one pass, so 100k nested pairs stay linear), then a
+    // single-letter "x=" prefix.
+    const BraceMatch v_match(v);
+    size_t strip = 0;
+    while (2 * strip + 2 <= v.size() && v[strip] == '{' &&
+           v_match.close_of(strip) == v.size() - 1 - strip)
+        ++strip;
+    if (strip > 0) v = v.substr(strip, v.size() - 2 * strip);
     if (v.size() > 2 && is_alpha(v[0]) && v[1] == '=' && v.find('=', 2) == std::string::npos)
         v = v.substr(2);
     for (char& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));

@@ -1,6 +1,7 @@
 // Structured comparison (see structured_compare.h). Bare comma lists compare as sets: answers such
 // as "the roots are -2, 1" carry no order, and voting must merge "1, -2" with "-2, 1"; ordered
-// answers come as tuples "(a, b)". Lists of more than kMaxItems elements are not matched.
+// answers come as tuples "(a, b)". Lists of more than kMaxItems elements are not matched, and
+// one comparison makes at most kMaxComparisons element comparisons (then: "different").
 #include "core/grading/structured_compare.h"
 
 #include "core/grading/latex_normalizer.h"
@@ -85,8 +86,14 @@ const Answer* labelled_value(const Answer& a) {
     return lhs.kind == Kind::Scalar && is_label(lhs.text) ? &a.items[1] : nullptr;
 }
 
+// Element comparisons left for the current structures_equivalent() call. Lists of lists compare
+// pairwise at each level (64 x 64 x 64 x 64 scalar compares for two levels of 64-item lists),
+// so the total is capped: past it, the answers are "different".
+constexpr long kMaxComparisons = 20000;
+thread_local long t_comparisons_left = kMaxComparisons;
+
 bool equiv(const Answer& a, const Answer& b, const GradeOptions& o, int depth) {
-    if (depth > kMaxDepth) return false;
+    if (depth > kMaxDepth || --t_comparisons_left < 0) return false;
     if (a.kind == Kind::Scalar && b.kind == Kind::Scalar)
         return compare_scalars(a.text, a.percent, b.text, b.percent, o) == Verdict::Equal;
     // A two-item list written "1,22" against a number: maybe a decimal comma.
@@ -130,6 +137,7 @@ bool equiv(const Answer& a, const Answer& b, const GradeOptions& o, int depth) {
 }  // namespace
 
 bool structures_equivalent(const Answer& a, const Answer& b, const GradeOptions& options) {
+    t_comparisons_left = kMaxComparisons;
     return equiv(a, b, options, 0);
 }
 

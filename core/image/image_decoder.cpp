@@ -13,6 +13,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/image/image_header.h"
+#include "core/image/png_check.h"
 #include "core/util/errors.h"
 
 namespace mmupt {
@@ -131,11 +132,14 @@ RgbImage decode_image(const uint8_t* data, size_t size, const std::string& name,
     if (h.width * h.height > options.max_pixels)
         fail(name, std::to_string(h.width) + "x" + std::to_string(h.height) + " = " +
                        std::to_string(h.width * h.height) + " pixels exceeds the limit of " +
-                       std::to_string(options.max_pixels) +
-                       " (raise DecodeOptions::max_pixels if the image is trusted)");
+                       std::to_string(options.max_pixels) + " set by " + options.limit_name +
+                       " (raise it if the image is trusted)");
     if (!h.complete) fail(name, "truncated " + fmt + " data (no end-of-image marker)");
 
     if (size > size_t(INT32_MAX)) fail(name, "file larger than 2 GiB");
+    // libpng prints a raw "libpng error:" line on stderr for a corrupt PNG: check it first.
+    if (h.format == ImageFormat::png)
+        if (std::string why = png_problem(data, size); !why.empty()) fail(name, why);
     cv::Mat decoded;
     try {
         const cv::Mat buf(1, int(size), CV_8U,

@@ -12,9 +12,11 @@
 namespace mmupt {
 
 struct DecodeOptions {
-    // Images with more pixels than this are rejected from their header, before decoding.
-    // Default: Pillow's MAX_IMAGE_PIXELS warning threshold (89,478,485 px, ~256 MiB as RGB).
-    int64_t max_pixels = 89478485;
+    // Images with more pixels than this are rejected from their header, before decoding. Set
+    // from the config key data.max_image_pixels (same default), which `mmupt data` checks too,
+    // so data validation and training accept exactly the same images.
+    int64_t max_pixels = 100000000;
+    const char* limit_name = "data.max_image_pixels";  // what sets max_pixels, for the message
 };
 
 // Decodes an encoded image held in memory. `name` only labels error messages (a path or a URL).

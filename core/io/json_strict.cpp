@@ -1,5 +1,6 @@
-// Strict JSON parsing: a UTF-8 scan, then nlohmann's parser with a callback that tracks the keys
-// of each open object (duplicates) and the depth. Errors become FormatError with the source.
+// Strict JSON parsing: a UTF-8 scan, a SAX pass that tracks the keys of each open object
+// (duplicates) and the depth, then nlohmann's plain parser for the document. Errors become
+// FormatError with the source.
 #include "core/io/json_strict.h"
 
 #include <set>
@@ -43,6 +44,55 @@ size_t find_invalid_utf8(std::string_view s) {
     return std::string_view::npos;
 }
 
+namespace {
+
+// SAX handler of pass 1: no values are kept, only one key set per open object and the depth.
+struct StrictScan : nlohmann::json_sax<nlohmann::json> {
+    explicit StrictScan(int max_depth) : max_depth(max_depth) {}
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override {
+        open_keys.emplace_back();
+        return open();
+    }
+    bool key(string_t& k) override {
+        if (!open_keys.empty() && !open_keys.back().insert(k).second && duplicate.empty())
+            duplicate = k;
+        return true;
+    }
+    bool end_object() override {
+        if (!open_keys.empty()) open_keys.pop_back();
+        --depth;
+        return true;
+    }
+    bool start_array(std::size_t) override { return open(); }
+    bool end_array() override {
+        --depth;
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&,
+                     const nlohmann::detail::exception& ex) override {
+        error = ex.what();
+        return false;
+    }
+    bool open() {
+        if (++depth > max_depth) too_deep = true;
+        return true;
+    }
+
+    int max_depth, depth = 0;
+    bool too_deep = false;
+    std::string duplicate, error;
+    std::vector<std::set<std::string>> open_keys;
+};
+
+}  // namespace
+
 nlohmann::json parse_json_strict(std::string_view text, const std::string& source, int max_depth) {
     using json = nlohmann::json;
     if (size_t bad = find_invalid_utf8(text); bad != std::string_view::npos)
@@ -54,48 +104,28 @@ nlohmann::json parse_json_strict(std::string_view text, const std::string& sourc
     if (size_t nul = text.find('\0'); nul != std::string_view::npos)
         throw FormatError(source + ": invalid JSON (raw NUL byte at offset " + std::to_string(nul) +
                           ")");
-    std::vector<std::set<std::string>> open_keys;  // one key set per open object
-    std::string duplicate;
-    int depth = 0;
-    bool too_deep = false;
-    json::parser_callback_t cb = [&](int, json::parse_event_t ev, json& parsed) {
-        switch (ev) {
-            case json::parse_event_t::object_start:
-                open_keys.emplace_back();
-                [[fallthrough]];
-            case json::parse_event_t::array_start:
-                if (++depth > max_depth) too_deep = true;
-                break;
-            case json::parse_event_t::object_end:
-                if (!open_keys.empty()) open_keys.pop_back();
-                [[fallthrough]];
-            case json::parse_event_t::array_end:
-                --depth;
-                break;
-            case json::parse_event_t::key:
-                if (!open_keys.empty() && parsed.is_string() &&
-                    !open_keys.back().insert(parsed.get<std::string>()).second && duplicate.empty())
-                    duplicate = parsed.get<std::string>();
-                break;
-            case json::parse_event_t::value:
-                break;
-        }
-        return !too_deep;  // drop deep values early instead of building them
-    };
-    json doc;
-    try {
-        doc = json::parse(text.begin(), text.end(), cb, /*allow_exceptions=*/true,
-                          /*ignore_comments=*/false);
-    } catch (const json::exception& e) {
-        throw FormatError(source + ": invalid JSON (" + e.what() + ")");
-    }
+    // Pass 1, SAX (no document): duplicate keys and depth. nlohmann's callback parser would do
+    // both while building the document, but it rescans the parent object for a discarded value
+    // after every nested object ends: quadratic in the keys (a 1M-tensor safetensors header took
+    // hours). Pass 2 builds the document only once pass 1 found nothing.
+    StrictScan scan(max_depth);
+    json::sax_parse(text.begin(), text.end(), &scan, json::input_format_t::json,
+                    /*strict=*/true, /*ignore_comments=*/false);
+    if (!scan.error.empty()) throw FormatError(source + ": invalid JSON (" + scan.error + ")");
+    const bool too_deep = scan.too_deep;
+    const std::string& duplicate = scan.duplicate;
     if (too_deep)
         throw FormatError(source + ": JSON nests deeper than " + std::to_string(max_depth) +
                           " levels");
     if (!duplicate.empty())
         throw FormatError(source + ": duplicate JSON key '" + duplicate +
                           "' (each name may appear once)");
-    return doc;
+    try {
+        return json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/true,
+                           /*ignore_comments=*/false);
+    } catch (const json::exception& e) {  // pass 1 accepted it: only bad_alloc-like failures
+        throw FormatError(source + ": invalid JSON (" + e.what() + ")");
+    }
 }
 
 }  // namespace mmupt

@@ -42,6 +42,34 @@ std::string read_small_file(const std::string& path) {
     return ss.str();
 }
 
+// Why a model directory has no readable safetensors weights, with the fix: a symlink loop or a
+// dangling link is named as such, and a pickle checkpoint is refused for what it is.
+std::string missing_weights_message(const std::string& dir, const std::vector<fs::path>& names) {
+    std::error_code ec;
+    for (const fs::path& p : names) {
+        if (!fs::is_symlink(fs::symlink_status(p, ec))) continue;
+        std::error_code target_ec, status_ec;
+        const std::string target = fs::read_symlink(p, target_ec).string();
+        // status() fails with ELOOP for a loop, ENOENT for a dangling link.
+        if (!fs::exists(fs::status(p, status_ec)) &&
+            status_ec == std::errc::too_many_symbolic_link_levels)
+            return p.string() + " is a symlink loop (it points, through '" + target +
+                   "', back to itself); point it at the real weights file";
+        return p.string() + " is a symlink to '" + target +
+               "', which does not exist; point it at the real weights file";
+    }
+    for (const char* pickle : {"pytorch_model.bin", "pytorch_model.bin.index.json"}) {
+        if (!fs::exists(fs::path(dir) / pickle, ec)) continue;
+        return dir + ": holds only a PyTorch pickle checkpoint (" + pickle +
+               "); mmupt reads safetensors only (pickle files can run code when loaded). "
+               "Convert it once with transformers: python -c \"import transformers as t; "
+               "m = t.AutoModelForImageTextToText.from_pretrained('" +
+               dir + "'); m.save_pretrained('" + dir +
+               "', safe_serialization=True)\" (writes model.safetensors)";
+    }
+    return dir + ": no model.safetensors.index.json or model.safetensors in this directory";
+}
+
 SafetensorsCheckpoint open_index(const std::string& index_path, ReadMode mode) {
     SafetensorsCheckpoint ck;
     ck.index_path = index_path;
@@ -118,9 +146,7 @@ SafetensorsCheckpoint open_checkpoint(const std::string& path, ReadMode mode) {
         else if (fs::exists(single, ec))
             ck.shards.push_back(SafetensorsFile::open(single.string(), mode));
         else
-            throw FormatError(path +
-                              ": no model.safetensors.index.json or model.safetensors in "
-                              "this directory");
+            throw FormatError(missing_weights_message(path, {index, single}));
     } else if (path.size() >= 11 && path.compare(path.size() - 11, 11, ".index.json") == 0) {
         ck = open_index(path, mode);
     } else {

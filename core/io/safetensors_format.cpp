@@ -168,10 +168,26 @@ uint64_t TensorRecord::numel() const {
     return n;
 }
 
+void SafetensorsHeader::index_names() {
+    by_name.resize(tensors.size());
+    for (size_t i = 0; i < by_name.size(); ++i) by_name[i] = i;
+    std::sort(by_name.begin(), by_name.end(),
+              [this](size_t a, size_t b) { return tensors[a].name < tensors[b].name; });
+}
+
+// Binary search over by_name: callers look up every tensor by name (inspect, loading), which was
+// quadratic in the tensor count with a scan (1M tensors: minutes).
 const TensorRecord* SafetensorsHeader::find(std::string_view name) const {
-    for (const auto& t : tensors)
-        if (t.name == name) return &t;
-    return nullptr;
+    if (by_name.size() != tensors.size()) {
+        for (const auto& t : tensors)
+            if (t.name == name) return &t;
+        return nullptr;
+    }
+    auto it =
+        std::lower_bound(by_name.begin(), by_name.end(), name,
+                         [this](size_t i, std::string_view n) { return tensors[i].name < n; });
+    if (it == by_name.end() || tensors[*it].name != name) return nullptr;
+    return &tensors[*it];
 }
 
 uint64_t checked_nbytes(StDtype dtype, const std::vector<uint64_t>& shape,
@@ -227,6 +243,7 @@ SafetensorsHeader parse_header_json(std::string_view text, uint64_t file_size,
         return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
     });
     check_coverage(h.tensors, h.data_size, source);
+    h.index_names();
     return h;
 }
 

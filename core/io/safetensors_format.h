@@ -61,8 +61,12 @@ struct SafetensorsHeader {
     uint64_t data_size = 0;                       // bytes of the buffer (file size - data_offset)
     std::vector<TensorRecord> tensors;            // sorted by begin (then end)
     std::map<std::string, std::string> metadata;  // "__metadata__", empty when absent
+    // Indices into `tensors` in name order, for find(); filled by parse_header_json (or
+    // index_names()). A header whose index is stale falls back to a linear scan.
+    std::vector<size_t> by_name;
 
-    const TensorRecord* find(std::string_view name) const;  // nullptr when absent
+    const TensorRecord* find(std::string_view name) const;  // nullptr when absent; O(log n)
+    void index_names();                                     // rebuilds by_name
 };
 
 // Reads N from the 8-byte prefix and checks N ≤ kMaxHeaderSize and 8 + N ≤ file_size.

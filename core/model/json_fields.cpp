@@ -41,7 +41,9 @@ int64_t JsonFields::get_int(const std::string& key) const {
     if (v.is_number_integer()) return v.get<int64_t>();
     if (v.is_number_float()) {
         double d = v.get<double>();
-        if (std::isfinite(d) && d == std::floor(d)) return static_cast<int64_t>(d);
+        // 1e12 is an integer; 1e30 would overflow the cast (undefined), so it is refused.
+        if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e18)
+            return static_cast<int64_t>(d);
     }
     fail(key, "must be an integer, got " + v.dump());
 }

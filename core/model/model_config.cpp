@@ -6,6 +6,7 @@
 #include <fstream>
 #include <numeric>
 #include <sstream>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -162,6 +163,30 @@ void ModelConfig::validate() const {
                                {"vision_config.spatial_merge_size", v.spatial_merge_size},
                                {"vision_config.in_channels", v.in_channels}})
         check(value > 0, name, "must be positive, got " + str(value));
+    // Sane upper bounds (far above any Qwen VL model), so an absurd size such as 1e12 is a
+    // clean error here instead of a failed multi-terabyte allocation in libtorch.
+    constexpr int64_t kMaxVocab = int64_t{1} << 24, kMaxWidth = int64_t{1} << 16,
+                      kMaxMlp = int64_t{1} << 20, kMaxCount = 1024;
+    for (auto [name, value, limit] :
+         {std::tuple{"vocab_size", t.vocab_size, kMaxVocab},
+          {"hidden_size", t.hidden_size, kMaxWidth},
+          {"intermediate_size", t.intermediate_size, kMaxMlp},
+          {"num_hidden_layers", t.num_hidden_layers, kMaxCount},
+          {"num_attention_heads", t.num_attention_heads, kMaxCount},
+          {"num_key_value_heads", t.num_key_value_heads, kMaxCount},
+          {"max_position_embeddings", t.max_position_embeddings, int64_t{1} << 24},
+          {"vision_config.depth", v.depth, kMaxCount},
+          {"vision_config width", v.width, kMaxWidth},
+          {"vision_config.num_heads", v.num_heads, kMaxCount},
+          {"vision_config MLP width", v.intermediate_size, kMaxMlp},
+          {"vision_config.patch_size", v.patch_size, int64_t{1024}},
+          {"vision_config.temporal_patch_size", v.temporal_patch_size, int64_t{64}},
+          {"vision_config.spatial_merge_size", v.spatial_merge_size, int64_t{64}},
+          {"vision_config.in_channels", v.in_channels, int64_t{64}},
+          {"vision_config merger output width", v.out_hidden_size, kMaxWidth}})
+        check(value <= limit, name,
+              "is " + str(value) + ", above the supported maximum of " + str(limit) +
+                  " (a typo in config.json?)");
     check(t.hidden_size % t.num_attention_heads == 0, "hidden_size",
           "(" + str(t.hidden_size) + ") must be divisible by num_attention_heads (" +
               str(t.num_attention_heads) + ")");

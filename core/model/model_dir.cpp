@@ -13,6 +13,7 @@
 
 #include "core/io/json_strict.h"
 #include "core/io/safetensors_torch.h"
+#include "core/model/weight_shape_check.h"
 #include "core/tokenizer/chat_template.h"
 #include "core/util/errors.h"
 
@@ -152,6 +153,8 @@ ModelDir read_model_dir(const std::string& dir) {
 
 LoadedModel load_model(const std::string& dir, const ModelOptions& options) {
     LoadedModel out{read_model_dir(dir), VlmModel(nullptr)};
+    // Sizes against the header's shapes before the model allocates anything.
+    check_config_matches_weights(out.dir.config, (fs::path(dir) / "config.json").string(), dir);
     out.model = VlmModel(out.dir.config, options);
     try {
         // The checkpoint is memory-mapped; load_weights copies (and casts) into the parameters,

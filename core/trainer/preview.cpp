@@ -19,6 +19,7 @@ std::vector<RolloutGroup> preview_vote_groups(const RunConfig& config, int num_e
     ModelOptions o;
     o.dtype = to_scalar_type(config.model.dtype);
     o.device = resolve_device(config.model.device);
+    check_dtype_fits_device(o.dtype, o.device, config.model.device);
     LoadedModel m = load_model(config.model.path, o);
     Dataset data = load_dataset(config.data.train_files, config.data);
     PromptBuilder builder(m.dir.tokenizer, m.dir.image_processor.config(), config.data,

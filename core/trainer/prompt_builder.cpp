@@ -66,7 +66,11 @@ std::optional<Prompt> PromptBuilder::build_text(const std::string& text,
     std::vector<ProcessedImage> images;
     for (const auto& path : image_paths) {
         try {
-            images.push_back(processor_.preprocess_file(path));
+            // The limit `mmupt data` checks too (data.max_image_pixels): no image passes one
+            // and fails the other.
+            DecodeOptions decode;
+            decode.max_pixels = data_.max_image_pixels;
+            images.push_back(processor_.preprocess_file(path, decode));
         } catch (const DataError& e) {
             if (why) *why = e.what();
             return std::nullopt;

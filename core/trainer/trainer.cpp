@@ -50,10 +50,20 @@ at::ScalarType to_scalar_type(Dtype dtype) {
     return at::kFloat;
 }
 
+void check_dtype_fits_device(at::ScalarType dtype, const at::Device& device,
+                             const std::string& device_spec) {
+    if (dtype == at::kHalf && !device.is_cuda())
+        throw ConfigError(
+            "model.dtype = float16 is GPU-only here (libtorch's CPU kernels lack or crawl in half "
+            "precision); on CPU set model.dtype: bfloat16 or float32 (model.device is " +
+            device_spec + ")");
+}
+
 TrainingModel load_training_model(const RunConfig& c, const std::string& policy_dir) {
     ModelOptions o;
     o.dtype = to_scalar_type(c.model.dtype);
     o.device = resolve_device(c.model.device);
+    check_dtype_fits_device(o.dtype, o.device, c.model.device);
     o.gradient_checkpointing = c.model.gradient_checkpointing;
     LoadedModel loaded = load_model(policy_dir, o);
     TrainingModel m{std::move(loaded.dir), loaded.model, nullptr};

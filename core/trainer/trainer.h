@@ -54,6 +54,9 @@ struct TrainingModel {
 // device this build / machine does not have.
 at::Device resolve_device(const std::string& spec);
 at::ScalarType to_scalar_type(Dtype dtype);
+// ConfigError naming model.dtype when the dtype cannot run on the device (float16 on CPU).
+void check_dtype_fits_device(at::ScalarType dtype, const at::Device& device,
+                             const std::string& device_spec);
 
 // The policy from `policy_dir` (model.path, or a checkpoint when resuming) and the reference from
 // model.path. Throws FormatError / ModelError naming the file.

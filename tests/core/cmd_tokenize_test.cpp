@@ -54,6 +54,25 @@ TEST(CmdTokenize, MalformedLinesGetAnErrorLineAndExit1) {
     EXPECT_NE(d.out.find("line 1: id 999999 is not a token id"), std::string::npos);
 }
 
+// One bad line (a number nlohmann cannot hold, an over-long line) is that line's error; the
+// stream goes on. 1e999 used to throw past the per-line handler and stop everything.
+TEST(CmdTokenize, BadNumbersAndOverlongLinesDoNotStopTheStream) {
+    MMUPT_REQUIRE_SHARED_DATA();
+    const std::string input = "{\"text\": \"a\"}\n{\"text\": 1e999}\n{\"text\": \"" +
+                              std::string(5000, 'x') + "\"}\n{\"text\": \"b\"}\n";
+    const auto r = test::run_command("{ '" + test::cli_path() + "' tokenize --tokenizer '" +
+                                         test::qwen_model_dir() + "' --max-line-bytes 1000 2>&1; }",
+                                     input);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.out.find("{\"ids\":[64]}"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("line 2: not valid JSON"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("line 3: line is 5012 bytes, over --max-line-bytes 1000"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("{\"ids\":[65]}"), std::string::npos) << r.out;  // line 4 still runs
+    EXPECT_NE(r.out.find("2 of 4 lines were malformed"), std::string::npos) << r.out;
+}
+
 TEST(CmdTokenize, UsageErrors) {
     EXPECT_EQ(test::run_command("'" + test::cli_path() + "' tokenize 2>/dev/null").exit_code, 2);
     EXPECT_EQ(test::run_command("'" + test::cli_path() +

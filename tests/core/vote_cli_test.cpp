@@ -132,6 +132,23 @@ TEST(VoteCli, HugeResponsesAreRejectedUnlessAllowed) {
     EXPECT_EQ(allowed.lines[0]["answers"], json({"7", "7"}));
 }
 
+// Four answers of 100k nested braces (an 800 KB line): the grader used to need minutes (quadratic
+// in the depth); answers over its size limit now compare as exact text, with a note on stderr.
+TEST(VoteCli, DeeplyNestedAnswersAreBoundedAndExplained) {
+    std::vector<std::string> responses;
+    for (const char* core : {"1", "2", "1", "3"})
+        responses.push_back("\\boxed{" + std::string(100000, '{') + core +
+                            std::string(100000, '}') + "}");
+    VoteRun r = vote("", json({{"responses", responses}}).dump() + "\n");
+    ASSERT_EQ(r.exit_code, 0) << r.err.substr(0, 2000);
+    ASSERT_EQ(r.lines.size(), 1u);
+    EXPECT_EQ(r.lines[0]["num_clusters"], 3);
+    EXPECT_EQ(r.lines[0]["rewards"], json({1.0, 0.0, 1.0, 0.0}));
+    EXPECT_NE(r.err.find("line 1: responses[0]: the answer is 200001 bytes"), std::string::npos)
+        << r.err.substr(0, 2000);
+    EXPECT_NE(r.err.find("compared as exact text only"), std::string::npos);
+}
+
 TEST(VoteCli, UnbalancedBoxAbstainsAndBlankLinesAreSkipped) {
     VoteRun r = vote("",
                      "\n"

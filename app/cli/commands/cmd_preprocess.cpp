@@ -26,7 +26,7 @@ int run_preprocess(const std::vector<std::string>& args) {
         .option("--out", "FILE", "output .safetensors file")
         .option("--min-pixels", "N", "override the config's min_pixels")
         .option("--max-pixels", "N", "override the config's max_pixels")
-        .option("--max-image-pixels", "N", "refuse larger images before decoding", "89478485");
+        .option("--max-image-pixels", "N", "refuse larger images before decoding", "100000000");
     p.parse(args);
     for (const char* required : {"--processor", "--image", "--out"})
         if (!p.has(required)) throw UsageError(std::string(required) + " is required");
@@ -37,6 +37,7 @@ int run_preprocess(const std::vector<std::string>& args) {
     const ImageProcessor processor(config);  // validates: ConfigError names the field
     DecodeOptions decode;
     decode.max_pixels = p.get_int("--max-image-pixels");
+    decode.limit_name = "--max-image-pixels";
 
     const RgbImage image = decode_image_file(p.get("--image"), decode);
     RgbImage resized;

@@ -2,9 +2,9 @@
 // "question"?: "..."} becomes one stdout line with the extracted answers, clusters, majority and
 // rewards. A bad line (malformed JSON, invalid UTF-8, oversized response, wrong types) becomes
 // {"error": "...", "line": N} on stdout plus a message on stderr; the other lines still run and
-// the exit status is 1 at the end. Blank lines are skipped. Not here: extraction or grading rules.
+// the exit status is 1 at the end. Blank lines are skipped. An answer over the grader's size limit
+// is compared as exact text only, with a note on stderr. Not here: extraction or grading rules.
 #include <cstdio>
-#include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -12,7 +12,9 @@
 
 #include "app/cli/args.h"
 #include "app/cli/command.h"
+#include "app/cli/line_reader.h"
 #include "core/answer/answer_extractor.h"
+#include "core/grading/grader.h"
 #include "core/reward/majority_vote.h"
 #include "core/util/errors.h"
 
@@ -78,9 +80,6 @@ std::vector<std::string> read_responses(const json& j, size_t max_bytes) {
 // vote_entropy / vote_entropy_with_abstain (nats; see core/reward/majority_vote.h).
 nlohmann::ordered_json vote_line(const std::string& line, int64_t line_no,
                                  const VoteCliOptions& o) {
-    if (line.size() > kMaxLineBytes)
-        throw DataError("line is " + std::to_string(line.size()) + " bytes, over the limit of " +
-                        std::to_string(kMaxLineBytes));
     json j;
     try {
         j = json::parse(line);
@@ -95,7 +94,14 @@ nlohmann::ordered_json vote_line(const std::string& line, int64_t line_no,
         extract.question = q->get<std::string>();
     }
     std::vector<std::optional<std::string>> answers;
-    for (const auto& r : responses) answers.push_back(extract_answer(r, extract));
+    for (size_t i = 0; i < responses.size(); ++i) {
+        answers.push_back(extract_answer(responses[i], extract));
+        // A huge answer (e.g. 100k nested braces) only matches identical text: say so.
+        const std::string note = answers.back() ? grading_limit_note(*answers.back()) : "";
+        if (!note.empty() && o.vote.policy == VotePolicy::kAbstain)
+            std::fprintf(stderr, "mmupt vote: line %lld: responses[%zu]: %s\n",
+                         static_cast<long long>(line_no), i, note.c_str());
+    }
     VoteResult v = majority_vote(line_no, answers, o.vote);
 
     nlohmann::ordered_json out;
@@ -172,12 +178,15 @@ int run_vote(const std::vector<std::string>& args) {
     std::string line;
     int64_t line_no = 0;
     int errors = 0;
-    while (std::getline(std::cin, line)) {
-        ++line_no;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    LineReader reader(stdin, kMaxLineBytes);  // an over-long line is skipped, never stored
+    while (reader.next(line)) {
+        line_no = static_cast<int64_t>(reader.line_number());
+        if (!reader.too_long() && line.find_first_not_of(" \t") == std::string::npos) continue;
         std::string text;
         try {
+            if (reader.too_long())
+                throw DataError("line is " + std::to_string(reader.line_bytes()) +
+                                " bytes, over the limit of " + std::to_string(kMaxLineBytes));
             text = dump(vote_line(line, line_no, o));
         } catch (const std::exception& e) {  // DataError, ConfigError, json errors
             ++errors;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -117,5 +118,16 @@ void SafetensorsFile::read_into(const TensorRecord& r, void* dst) const {
 }
 
 std::shared_ptr<const void> SafetensorsFile::keep_alive() const { return impl_; }
+
+void SafetensorsFile::release_pages(const TensorRecord& r, uint64_t begin, uint64_t end) const {
+    if (!impl_->map || end <= begin) return;
+    static const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+    const uint64_t from = (file_offset(r) + begin + page - 1) / page * page;         // round up
+    const uint64_t to = (file_offset(r) + std::min(end, r.nbytes())) / page * page;  // down
+    if (to <= from) return;
+    // Advice only: a failure leaves the pages resident, which costs memory, not correctness.
+    madvise(static_cast<unsigned char*>(impl_->map) + from, static_cast<size_t>(to - from),
+            MADV_DONTNEED);
+}
 
 }  // namespace mmupt

@@ -43,6 +43,13 @@ class SafetensorsFile {
     uint64_t file_offset(const TensorRecord& r) const { return header().data_offset + r.begin; }
     // Keeps the file / mapping alive; hand it to deleters of tensors aliasing mapped_data().
     std::shared_ptr<const void> keep_alive() const;
+    // Drops this process's resident pages of the tensor's bytes [begin, end) (madvise
+    // MADV_DONTNEED, rounded inward to whole pages; the kernel's page cache keeps the file, so
+    // a later read faults them back in unchanged). For loaders that have copied those bytes
+    // out: resident memory then stays at one chunk instead of growing to the file size. Never
+    // call it on bytes a tensor aliases and has written (the private copies would be lost).
+    // No-op in kStream mode.
+    void release_pages(const TensorRecord& r, uint64_t begin, uint64_t end) const;
 
   private:
     struct Impl;

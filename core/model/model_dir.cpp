@@ -157,10 +157,9 @@ LoadedModel load_model(const std::string& dir, const ModelOptions& options) {
     check_config_matches_weights(out.dir.config, (fs::path(dir) / "config.json").string(), dir);
     out.model = VlmModel(out.dir.config, options);
     try {
-        // The checkpoint is memory-mapped; load_weights copies (and casts) into the parameters,
-        // so the mapping is released when `weights` goes out of scope.
-        WeightMap weights = load_checkpoint(dir);
-        out.model->load_weights(weights);
+        // Shard by shard from the mapped files: CPU parameters in the file's dtype alias the
+        // mapping (kept alive by their storage), the others are filled chunk by chunk.
+        out.model->load_weights(open_checkpoint(dir));
     } catch (const ModelError& e) {  // names the weight; add the directory
         throw ModelError(dir + ": " + e.what());
     }

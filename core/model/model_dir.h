@@ -1,8 +1,9 @@
 // A Hugging Face model directory as one object: config.json, the safetensors weights (single or
 // sharded), generation_config.json, preprocessor_config.json and the tokenizer files. Loading
 // checks every file and names the one at fault; saving writes a directory that this project and
-// transformers both load (weights in canonical HF names, sharded when large, written atomically
-// file by file). The same code loads a tiny test model and a real 3B/7B checkpoint.
+// every transformers version load (weights under the Hub checkpoints' names, sharded when large,
+// written atomically file by file). The same code loads a tiny test model and a real 3B/7B
+// checkpoint.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -49,6 +50,8 @@ LoadedModel load_model(const std::string& dir, const ModelOptions& options);
 struct SaveModelOptions {
     int64_t max_shard_bytes = 5LL << 30;   // larger checkpoints are sharded with an index
     at::ScalarType dtype = at::kBFloat16;  // dtype written to disk (and to config.json)
+    // Tensor names on disk: the Hub layout (visual.*, model.layers.*) every loader reads.
+    WeightLayout names = WeightLayout::hub;
 };
 
 // The files save_model_dir reads from the source directory besides the weights: tokenizer and

@@ -117,7 +117,8 @@ void write_contents(const fs::path& dir, const VlmModel& model, const ModelDir& 
 
     NamedTensors tensors;
     for (const auto& [name, t] : model->state_dict())
-        tensors.emplace_back(name, t.is_floating_point() ? t.to(options.dtype) : t);
+        tensors.emplace_back(weight_name_for(name, options.names),
+                             t.is_floating_point() ? t.to(options.dtype) : t);
     CheckpointWriteOptions write;
     write.max_shard_bytes = static_cast<uint64_t>(options.max_shard_bytes);
     save_checkpoint(dir.string(), tensors, write);

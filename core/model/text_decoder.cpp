@@ -49,11 +49,17 @@ at::Tensor DecoderLayerImpl::forward(const at::Tensor& x, const at::Tensor& cos,
     return h + down_proj->forward(at::silu(gate_proj->forward(m)) * up_proj->forward(m));
 }
 
-LanguageModelImpl::LanguageModelImpl(const TextConfig& c) : config(c) {
+LanguageModelImpl::LanguageModelImpl(const TextConfig& c, at::TensorOptions place) : config(c) {
+    const auto dtype = c10::typeMetaToScalarType(place.dtype());
     embed_tokens =
         register_module("embed_tokens", torch::nn::Embedding(c.vocab_size, c.hidden_size));
+    embed_tokens->to(place.device(), dtype);
     layers = register_module("layers", torch::nn::ModuleList());
-    for (int64_t i = 0; i < c.num_hidden_layers; ++i) layers->push_back(DecoderLayer(c));
+    for (int64_t i = 0; i < c.num_hidden_layers; ++i) {
+        DecoderLayer layer(c);
+        layer->to(place.device(), dtype);
+        layers->push_back(layer);
+    }
     norm = register_module("norm", Norm(NormOptions{c.hidden_size, c.rms_norm_eps}));
 }
 

@@ -33,7 +33,9 @@ TORCH_MODULE(DecoderLayer);
 
 class LanguageModelImpl : public torch::nn::Module {
   public:
-    explicit LanguageModelImpl(const TextConfig& config);
+    // Each layer is cast / moved to `place` (dtype, device) as soon as it is built: a 3B model
+    // never exists whole in fp32 on the CPU (peak = final size + one fp32 layer).
+    explicit LanguageModelImpl(const TextConfig& config, at::TensorOptions place = {});
     // embeds (B, S, D) -> final-normed hidden states (B, S, D).
     at::Tensor forward(const at::Tensor& embeds, const at::Tensor& cos, const at::Tensor& sin,
                        const at::Tensor& mask, KvCache* cache);

@@ -61,19 +61,25 @@ at::Tensor VisionBlockImpl::forward(const at::Tensor& x, const at::Tensor& cos,
     return h + mlp(norm2->forward(h));
 }
 
-VisionTowerImpl::VisionTowerImpl(const ModelConfig& c) : config(c) {
+VisionTowerImpl::VisionTowerImpl(const ModelConfig& c, at::TensorOptions place) : config(c) {
+    const auto dtype = c10::typeMetaToScalarType(place.dtype());
     const VisionConfig& v = c.vision;
     const ModelFamily& family = model_family(c.arch);
     auto pe = register_module("patch_embed", std::make_shared<torch::nn::Module>("patch_embed"));
     auto pe_proj = pe->register_module("proj", std::make_shared<torch::nn::Module>("proj"));
     patch_embed_weight = pe_proj->register_parameter(
         "weight",
-        at::randn({v.width, v.in_channels, v.temporal_patch_size, v.patch_size, v.patch_size}) *
-            0.02);
+        (at::randn({v.width, v.in_channels, v.temporal_patch_size, v.patch_size, v.patch_size}) *
+         0.02)
+            .to(place.device(), dtype));
     blocks = register_module("blocks", torch::nn::ModuleList());
     VisionBlockOptions bo{v.width,      v.num_heads,     v.intermediate_size,
                           v.hidden_act, family.rms_norm, family.gated_mlp};
-    for (int64_t i = 0; i < v.depth; ++i) blocks->push_back(VisionBlock(bo));
+    for (int64_t i = 0; i < v.depth; ++i) {
+        VisionBlock block(bo);
+        block->to(place.device(), dtype);
+        blocks->push_back(block);
+    }
     const int64_t unit = v.spatial_merge_size * v.spatial_merge_size;
     auto merger = register_module("merger", std::make_shared<torch::nn::Module>("merger"));
     ln_q = merger->register_module("ln_q", Norm(NormOptions{v.width, 1e-6, family.rms_norm}));

@@ -48,7 +48,9 @@ TORCH_MODULE(VisionBlock);
 
 class VisionTowerImpl : public torch::nn::Module {
   public:
-    explicit VisionTowerImpl(const ModelConfig& config);
+    // Each block is cast / moved to `place` (dtype, device) as soon as it is built, so a large
+    // tower never exists whole in fp32 on the CPU.
+    explicit VisionTowerImpl(const ModelConfig& config, at::TensorOptions place = {});
 
     struct Output {
         at::Tensor features;  // (M, O) merged tokens, images in grid order

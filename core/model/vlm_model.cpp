@@ -17,8 +17,9 @@ VlmModelImpl::VlmModelImpl(const ModelConfig& config, const ModelOptions& option
         options.dtype == at::kFloat || options.dtype == at::kBFloat16 || options.dtype == at::kHalf,
         "VlmModel: dtype must be float32, bfloat16 or float16, got ", options.dtype);
     auto model = register_module("model", std::make_shared<torch::nn::Module>("model"));
-    visual = model->register_module("visual", VisionTower(config_));
-    language_model = model->register_module("language_model", LanguageModel(config_.text));
+    const auto place = at::TensorOptions().dtype(options.dtype).device(options.device);
+    visual = model->register_module("visual", VisionTower(config_, place));
+    language_model = model->register_module("language_model", LanguageModel(config_.text, place));
     if (!config_.text.tie_word_embeddings)
         lm_head = register_module(
             "lm_head", torch::nn::Linear(torch::nn::LinearOptions(config_.text.hidden_size,
@@ -42,6 +43,12 @@ std::map<std::string, at::Tensor> VlmModelImpl::param_map() const {
 
 void VlmModelImpl::load_weights(const WeightMap& weights, const WeightLoadOptions& load_options) {
     load_weight_map(param_map(), weights, config_.text.tie_word_embeddings, load_options);
+}
+
+WeightLoadStats VlmModelImpl::load_weights(const SafetensorsCheckpoint& checkpoint,
+                                           const WeightLoadOptions& load_options) {
+    return load_checkpoint_weights(param_map(), checkpoint, config_.text.tie_word_embeddings,
+                                   load_options);
 }
 
 WeightMap VlmModelImpl::state_dict() const {

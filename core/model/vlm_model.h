@@ -21,6 +21,7 @@
 #include "core/model/text_decoder.h"
 #include "core/model/vision_layout.h"
 #include "core/model/vision_tower.h"
+#include "core/model/weight_loader.h"
 #include "core/model/weight_names.h"
 
 namespace mmupt {
@@ -59,6 +60,10 @@ class VlmModelImpl : public torch::nn::Module {
     const ModelOptions& options() const { return options_; }
 
     void load_weights(const WeightMap& weights, const WeightLoadOptions& load_options = {});
+    // Streams the checkpoint into the parameters shard by shard (weight_loader.h): CPU
+    // parameters in the file's dtype become the mapped bytes, others are filled chunk by chunk.
+    WeightLoadStats load_weights(const SafetensorsCheckpoint& checkpoint,
+                                 const WeightLoadOptions& load_options = {});
     // Canonical HF names (model.visual.*, model.language_model.*, lm_head.weight unless tied).
     WeightMap state_dict() const;
     // Deterministic N(0, std) weights, unit norms, zero biases (tiny test models).

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/session/session_types.h"
+#include "core/trainer/memory_plan.h"
 
 namespace mmupt {
 
@@ -72,5 +73,12 @@ class Session {
 
 // The real engine (libtorch). Defined by the trainer.
 std::unique_ptr<Session> create_session();
+
+// "Will it fit?" for the setup form: the predicted peak memory of a training step (full and
+// LoRA) from `model_dir`/config.json and the layered config; instant (no weights read), any
+// thread. `device_memory` bytes (0 = unknown) also yields the largest rollout rows that fit.
+// Throws mmupt::Error naming the file or field.
+MemoryPlan plan_training_memory(const std::string& model_dir, const ConfigSource& config,
+                                int64_t device_memory = 0);
 
 }  // namespace mmupt

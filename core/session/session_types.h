@@ -72,7 +72,7 @@ struct ModelSummary {
     std::string model_type;    // "qwen2_vl" | "qwen2_5_vl"
     long long num_parameters = 0;
     std::string dtype;                 // as stored, e.g. "bfloat16"
-    double estimated_memory_gb = 0.0;  // for the chosen G and lengths (weights+KV+optimizer)
+    double estimated_memory_gb = 0.0;  // predicted peak, full training (plan_training_memory)
     std::vector<std::string> warnings;
 };
 

@@ -1,4 +1,4 @@
-// Model / dataset summaries, the memory estimate, and checkpoint export (inspect.h).
+// Model / dataset summaries (with the memory planner's peak) and checkpoint export (inspect.h).
 #include "core/trainer/inspect.h"
 
 #include <ATen/ATen.h>
@@ -12,24 +12,12 @@
 #include "core/model/model_dir.h"
 #include "core/session/run_files.h"
 #include "core/session/run_lock.h"
+#include "core/trainer/memory_plan.h"
 #include "core/trainer/trainer.h"
 #include "core/util/errors.h"
 
 namespace mmupt {
 namespace fs = std::filesystem;
-
-double estimate_training_bytes(long long params, const RunConfig& c, long long kv_per_token) {
-    const double P = static_cast<double>(params);
-    const double w = c.model.dtype == Dtype::float32 ? 4.0 : 2.0;
-    double bytes = P * w;                          // policy
-    if (c.algorithm.kl_coef > 0) bytes += P * w;   // frozen reference
-    bytes += P * w;                                // gradients
-    bytes += P * 8.0 + (w < 4.0 ? P * 4.0 : 0.0);  // AdamW moments (+ fp32 masters)
-    const double rows = double(c.trainer.rollout_batch_size) * double(c.rollout.n);
-    const double tokens = double(c.data.max_prompt_length + c.rollout.max_new_tokens);
-    bytes += rows * tokens * double(kv_per_token);  // KV cache of one rollout batch
-    return bytes;
-}
 
 ModelSummary summarize_model(const std::string& model_dir, const RunConfig& config) {
     ModelDir dir = read_model_dir(model_dir);
@@ -42,10 +30,9 @@ ModelSummary summarize_model(const std::string& model_dir, const RunConfig& conf
     for (const auto& shard : ckpt.shards)
         for (const auto& t : shard.header().tensors)
             s.num_parameters += static_cast<long long>(t.numel());
-    const TextConfig& t = dir.config.text;
-    const long long kv = 2LL * t.num_hidden_layers * t.num_key_value_heads * t.head_dim() *
-                         (config.model.dtype == Dtype::float32 ? 4 : 2);
-    s.estimated_memory_gb = estimate_training_bytes(s.num_parameters, config, kv) / 1e9;
+    MemoryPlanOptions plan;
+    plan.cuda = config.model.device.rfind("cuda", 0) == 0;
+    s.estimated_memory_gb = plan_memory(dir.config, config, plan).full.peak / 1e9;
     if (config.model.dtype == Dtype::float16)
         s.warnings.push_back("float16 training overflows easily; bfloat16 is the safer choice");
     return s;

@@ -1,6 +1,7 @@
 // Cheap checks for the setup form and the CLI: what a model directory holds (read without its
-// weights, plus a memory estimate for the configured run) and what a dataset holds; exporting a
-// checkpoint as a plain Hugging Face model directory. Throws mmupt::Error with the file named.
+// weights, plus the memory planner's peak for the configured run, memory_plan.h) and what a dataset
+// holds; exporting a checkpoint as a plain Hugging Face model directory. Throws mmupt::Error with
+// the file named.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -11,12 +12,6 @@
 #include "core/session/session_types.h"
 
 namespace mmupt {
-
-// Bytes a run of `config` needs on its device, roughly: policy + reference weights, gradients,
-// AdamW state (fp32 moments, fp32 masters for low-precision weights) and the rollout KV cache;
-// activations are not counted (gradient checkpointing keeps them small).
-double estimate_training_bytes(long long num_parameters, const RunConfig& config,
-                               long long kv_bytes_per_token);
 
 ModelSummary summarize_model(const std::string& model_dir, const RunConfig& config);
 DatasetSummary summarize_dataset(const RunConfig& config);

@@ -78,11 +78,40 @@ TEST_P(ModelDirTest, SaveLoadFloat32IsBitExact) {
     EXPECT_EQ(loaded.dir.image_processor.config().max_pixels,
               src.image_processor.config().max_pixels);
     EXPECT_FALSE(loaded.model->is_training());
-    // Canonical HF names on disk.
+    // The Hub checkpoints' names on disk (what transformers < 4.52 needs), no new-layout key.
     TensorMap disk = load_checkpoint(out);
-    EXPECT_TRUE(disk.count("model.language_model.embed_tokens.weight"));
-    EXPECT_TRUE(disk.count("model.visual.patch_embed.proj.weight"));
+    EXPECT_TRUE(disk.count("model.embed_tokens.weight"));
+    EXPECT_TRUE(disk.count("model.layers.0.self_attn.q_proj.weight"));
+    EXPECT_TRUE(disk.count("model.norm.weight"));
+    EXPECT_TRUE(disk.count("visual.patch_embed.proj.weight"));
+    EXPECT_TRUE(disk.count("visual.merger.mlp.0.weight"));
     EXPECT_EQ(disk.count("lm_head.weight"), 0u);  // presets tie the head
+    for (const auto& [name, t] : disk) {
+        EXPECT_EQ(name.rfind("model.language_model.", 0), std::string::npos) << name;
+        EXPECT_EQ(name.rfind("model.visual.", 0), std::string::npos) << name;
+    }
+}
+
+// Reading accepts both layouts: the nested one (transformers >= 4.52's save) loads the same
+// weights as the Hub one, and an untied head is written as lm_head.weight in both.
+TEST_P(ModelDirTest, BothNameLayoutsLoad) {
+    ModelDir src = test::preset_source(test::demo_tokenizer_dir(), GetParam());
+    src.config.text.tie_word_embeddings = false;
+    VlmModel m = random_model(src.config, at::kFloat, 15);
+    for (WeightLayout layout : {WeightLayout::hub, WeightLayout::nested}) {
+        SaveModelOptions o;
+        o.dtype = at::kFloat;
+        o.names = layout;
+        const std::string out = saved_dir(src, m, o);
+        TensorMap disk = load_checkpoint(out);
+        const bool hub = layout == WeightLayout::hub;
+        EXPECT_EQ(disk.count("model.layers.1.mlp.down_proj.weight"), hub ? 1u : 0u);
+        EXPECT_EQ(disk.count("model.language_model.layers.1.mlp.down_proj.weight"), hub ? 0u : 1u);
+        EXPECT_EQ(disk.count("visual.blocks.0.attn.qkv.weight"), hub ? 1u : 0u);
+        EXPECT_EQ(disk.count("model.visual.blocks.0.attn.qkv.weight"), hub ? 0u : 1u);
+        EXPECT_EQ(disk.count("lm_head.weight"), 1u);
+        expect_same_weights(m, load_model(out, ModelOptions{at::kFloat, at::kCPU, false}).model);
+    }
 }
 
 TEST_P(ModelDirTest, SaveLoadBfloat16IsBitExact) {

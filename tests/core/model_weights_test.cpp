@@ -45,6 +45,17 @@ TEST(WeightNames, NormalisesBothLayouts) {
     EXPECT_EQ(legacy_weight_name("model.visual.merger.mlp.0.bias"), "visual.merger.mlp.0.bias");
     EXPECT_EQ(legacy_weight_name("model.language_model.layers.0.input_layernorm.weight"),
               "model.layers.0.input_layernorm.weight");
+    EXPECT_EQ(legacy_weight_name("model.language_model.embed_tokens.weight"),
+              "model.embed_tokens.weight");
+    EXPECT_EQ(legacy_weight_name("lm_head.weight"), "lm_head.weight");
+    EXPECT_EQ(weight_name_for("model.visual.blocks.1.norm1.weight", WeightLayout::hub),
+              "visual.blocks.1.norm1.weight");
+    EXPECT_EQ(weight_name_for("model.visual.blocks.1.norm1.weight", WeightLayout::nested),
+              "model.visual.blocks.1.norm1.weight");
+    // Round trip over every name of a model, both layouts.
+    for (const auto& [name, t] : tiny_model(ModelArch::qwen2_5_vl)->state_dict())
+        for (WeightLayout l : {WeightLayout::hub, WeightLayout::nested})
+            EXPECT_EQ(canonical_weight_name(weight_name_for(name, l)), name);
 }
 
 TEST(ModelWeights, StateDictHasHfNamesAndShapes) {

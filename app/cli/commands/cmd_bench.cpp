@@ -1,7 +1,12 @@
 // `mmupt bench`: generation throughput on random in-memory models of the preset sizes (Qwen's
 // vocabulary): prefill tokens/s, KV-cache decode tokens/s per B*G, the no-cache baseline, the
 // speedups, and the process's peak RSS. Prints Markdown tables (docs/performance.md keeps them).
+// `--load DIR` instead times loading one model directory: seconds, checkpoint bytes, peak RSS.
+#include <sys/resource.h>
+
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -10,6 +15,8 @@
 #include "app/cli/args.h"
 #include "app/cli/command.h"
 #include "app/cli/torch_options.h"
+#include "core/io/safetensors_file.h"
+#include "core/model/model_dir.h"
 #include "core/model/model_presets.h"
 #include "core/sampling/generation_bench.h"
 #include "core/util/errors.h"
@@ -44,6 +51,27 @@ void print_result(const GenerationBenchOptions& o, const GenerationBenchResult& 
     std::fflush(stdout);
 }
 
+// Loads `dir` once; peak RSS is the process's (so run it in a fresh process).
+int run_load_bench(const std::string& dir, const ModelOptions& options) {
+    uint64_t bytes = 0;
+    for (const SafetensorsFile& f : open_checkpoint(dir).shards)
+        bytes += std::filesystem::file_size(f.path());
+    const auto t0 = std::chrono::steady_clock::now();
+    LoadedModel m = load_model(dir, options);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    const double peak = static_cast<double>(u.ru_maxrss) * 1024.0;  // KiB on Linux
+    std::printf(
+        "load %s (%s, %s): %.1f s; checkpoint %llu bytes (%.2f GiB); peak RSS %.2f GiB "
+        "(%.3fx the checkpoint)\n",
+        dir.c_str(), options.device.str().c_str(), dtype_name(options.dtype), seconds,
+        (unsigned long long)bytes, bytes / double(1 << 30), peak / double(1 << 30),
+        bytes ? peak / static_cast<double>(bytes) : 0.0);
+    return 0;
+}
+
 int run_bench(const std::vector<std::string>& args) {
     ArgParser p("bench",
                 "Measure prefill and decode throughput (with and without the KV cache) on random "
@@ -58,9 +86,16 @@ int run_bench(const std::vector<std::string>& args) {
                 "224")
         .option("--temperature", "T", "sampling temperature (0 = greedy)", "1")
         .option("--device", "DEV", "cpu, cuda, cuda:N or auto", "cpu")
-        .option("--dtype", "TYPE", "float32, bfloat16, float16 or auto", "float32");
+        .option("--dtype", "TYPE", "float32, bfloat16, float16 or auto", "float32")
+        .option("--load", "DIR",
+                "only time loading this model directory (seconds, checkpoint bytes, peak RSS)");
     p.parse(args);
     const int threads = set_threads(p.get_int("--threads"));
+    if (p.has("--load")) {
+        const at::Device device = parse_device(p.get("--device"));
+        return run_load_bench(p.get("--load"),
+                              ModelOptions{parse_dtype(p.get("--dtype"), device), device, false});
+    }
     GenerationBenchOptions o;
     const std::string arch = p.get("--arch");
     if (arch != "qwen2_vl" && arch != "qwen2_5_vl")

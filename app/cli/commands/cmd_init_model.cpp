@@ -1,8 +1,11 @@
 // `mmupt init-model`: a randomly initialised Qwen2-VL / Qwen2.5-VL model directory in Hugging
-// Face layout (config.json, generation_config.json, model.safetensors, the tokenizer files
-// copied, a preprocessor_config.json sized for the preset), for tests, demos and benchmarks.
-// The weights are N(0, 0.02) (norms 1, biases 0): a model that runs, not one that knows anything.
+// Face layout (config.json, generation_config.json, model.safetensors or shards under the Hub
+// names, the tokenizer files copied, a preprocessor_config.json sized for the preset), for
+// tests, demos and benchmarks; `--config` takes a real config.json instead of a preset (a
+// real-size model with random weights). The weights are N(0, 0.02) (norms 1, biases 0): a model
+// that runs, not one that knows anything. The model is built in the --dtype written.
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -18,6 +21,8 @@
 namespace mmupt::cli {
 namespace {
 
+namespace fs = std::filesystem;
+
 ModelArch parse_arch(const std::string& name) {
     if (name == "qwen2_vl") return ModelArch::qwen2_vl;
     if (name == "qwen2_5_vl") return ModelArch::qwen2_5_vl;
@@ -30,6 +35,9 @@ int run_init_model(const std::vector<std::string>& args) {
                 "the vocabulary and special tokens of the given tokenizer.");
     p.option("--arch", "NAME", "qwen2_vl or qwen2_5_vl", "qwen2_5_vl")
         .option("--preset", "NAME", "model size: " + model_preset_names(), "tiny")
+        .option("--config", "FILE",
+                "a Hugging Face config.json to use instead of --preset / --arch (the processor "
+                "then comes from --tokenizer's preprocessor_config.json when it has one)")
         .option("--tokenizer", "DIR", "directory with the tokenizer files (copied into --out)")
         .option("--out", "DIR", "output model directory (replaced if it is a model directory)")
         .option("--seed", "S", "weight initialisation seed", "0")
@@ -45,6 +53,7 @@ int run_init_model(const std::vector<std::string>& args) {
             throw UsageError(std::string("--preset: ") + e.what());
         }
     }();
+    const bool from_config = p.has("--config");
     const at::ScalarType dtype = parse_dtype(p.get("--dtype"), at::kCPU);
     if (dtype == at::kHalf) throw UsageError("--dtype must be float32 or bfloat16");
     const long long seed = p.get_int("--seed");
@@ -52,15 +61,20 @@ int run_init_model(const std::vector<std::string>& args) {
 
     const std::string tokenizer_dir = p.get("--tokenizer");
     Tokenizer tokenizer = Tokenizer::load(tokenizer_dir);
-    ModelConfig config = preset_model_config(preset, arch, preset_vocab(tokenizer));
+    ModelConfig config = from_config ? ModelConfig::from_file(p.get("--config"))
+                                     : preset_model_config(preset, arch, preset_vocab(tokenizer));
     GenerationConfig generation;  // the Instruct models' stop ids: <|im_end|>, <|endoftext|>
     generation.eos_token_ids = {config.eos_token_id, config.bos_token_id};
     generation.pad_token_id = config.bos_token_id;
-    const ModelDir source{tokenizer_dir, config, generation, tokenizer,
-                          ImageProcessor(preset_image_processor_config(preset))};
+    const std::string processor_file = tokenizer_dir + "/preprocessor_config.json";
+    ImageProcessor processor = from_config && fs::is_regular_file(processor_file)
+                                   ? ImageProcessor::from_pretrained(processor_file)
+                                   : ImageProcessor(preset_image_processor_config(preset));
+    const ModelDir source{tokenizer_dir, config, generation, tokenizer, processor};
 
     at::NoGradGuard no_grad;
-    VlmModel model(config);  // float32 on CPU; cast to --dtype when written
+    // Built in the dtype written: a 3B model costs its bf16 size, not fp32 plus a bf16 copy.
+    VlmModel model(config, ModelOptions{dtype, at::kCPU, false});
     model->randomize_weights(static_cast<uint64_t>(seed), /*std=*/0.02);
     SaveModelOptions save;
     save.dtype = dtype;
@@ -69,9 +83,10 @@ int run_init_model(const std::vector<std::string>& args) {
     const int64_t params = count_parameters(config);
     const int64_t embed = config.text.vocab_size * config.text.hidden_size;
     std::printf(
-        "wrote %s: %s preset '%s', %lld parameters (%.1fM; embedding %.1fM, %s), vocab_size "
+        "wrote %s: %s %s '%s', %lld parameters (%.1fM; embedding %.1fM, %s), vocab_size "
         "%lld, %s\n",
-        p.get("--out").c_str(), config.model_type(), preset.name, (long long)params, params / 1e6,
+        p.get("--out").c_str(), config.model_type(), from_config ? "config" : "preset",
+        from_config ? p.get("--config").c_str() : preset.name, (long long)params, params / 1e6,
         embed / 1e6, config.text.tie_word_embeddings ? "tied" : "untied",
         (long long)config.text.vocab_size, dtype_name(dtype));
     return 0;

@@ -22,6 +22,7 @@
 #include "core/config/run_config.h"
 #include "core/data/data_cursor.h"
 #include "core/data/dataset.h"
+#include "core/model/lora.h"
 #include "core/model/model_dir.h"
 #include "core/session/session.h"
 #include "core/trainer/adamw.h"
@@ -43,9 +44,11 @@ struct TrainerControl {
 
 // What a run trains. Built from disk by load_training_model, or in memory by tests.
 struct TrainingModel {
-    ModelDir dir;                 // tokenizer, processor, generation config; copied on save
-    VlmModel policy{nullptr};     // trained, on the run's device and dtype
-    VlmModel reference{nullptr};  // frozen initial policy; null when algorithm.kl_coef = 0
+    ModelDir dir;                     // tokenizer, processor, generation config; copied on save
+    VlmModel policy{nullptr};         // trained, on the run's device and dtype
+    VlmModel reference{nullptr};      // frozen initial policy; null when algorithm.kl_coef = 0
+                                      // and with LoRA (the reference is the policy, adapters off)
+    std::shared_ptr<LoraModel> lora;  // model.lora.enabled: the trained adapters on `policy`
 };
 
 // "auto" -> cuda:0 when CUDA is available, else cpu; ConfigError for a bad spec or a CUDA
@@ -54,7 +57,8 @@ at::Device resolve_device(const std::string& spec);
 at::ScalarType to_scalar_type(Dtype dtype);
 
 // The policy from `policy_dir` (model.path, or a checkpoint when resuming) and the reference from
-// model.path. Throws FormatError / ModelError naming the file.
+// model.path. With LoRA: the base from model.path with adapters from the checkpoint, from
+// model.lora.adapter_path, or new. Throws FormatError / ModelError / ConfigError naming the file.
 TrainingModel load_training_model(const RunConfig& config, const std::string& policy_dir);
 
 class Trainer {
@@ -93,6 +97,8 @@ class Trainer {
     GenerationParams generation_params(int step) const;
     UpdatePlan update_plan(int64_t rows_per_prompt) const;
     StepMetrics grpo_step(int step, const std::vector<Prompt>& prompts, bool& cancelled);
+    Rollout lora_rollout(int step, const std::vector<Prompt>& prompts);  // adapted weights
+    void seed_lora_dropout(int step);
     StepMetrics sft_step(int step, const std::vector<Prompt>& prompts, bool& cancelled);
     void check_finite(const StepMetrics& metrics);
     void validate_into(StepMetrics& metrics);  // trainer.val_every: greedy / maj accuracy

@@ -10,6 +10,7 @@
 
 #include "core/io/safetensors_torch.h"
 #include "core/io/safetensors_writer.h"
+#include "core/model/lora_io.h"
 #include "core/util/errors.h"
 
 namespace mmupt {
@@ -67,12 +68,16 @@ TrainerState trainer_state_from_json(const json& j, const std::string& source) {
 
 CheckpointInfo write_checkpoint(CheckpointStore& store, const TrainerState& state,
                                 const VlmModel& policy, const ModelDir& source,
-                                const AdamW& optimizer) {
+                                const AdamW& optimizer, const LoraModel* lora) {
     const std::string tmp = store.begin(state.step);
     try {
-        SaveModelOptions save;
-        save.dtype = policy->options().dtype;  // exact weights: a resume continues bit for bit
-        save_model_dir(tmp, policy, source, save);
+        if (lora) {
+            save_adapter_dir(tmp, *lora, source.path, policy->options().dtype);
+        } else {
+            SaveModelOptions save;
+            save.dtype = policy->options().dtype;  // exact weights: a resume continues bit for bit
+            save_model_dir(tmp, policy, source, save);
+        }
         save_safetensors((fs::path(tmp) / kOptimizerFile).string(), optimizer.state_tensors());
         return store.commit(state.step, to_json(state));
     } catch (...) {

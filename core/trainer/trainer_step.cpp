@@ -18,8 +18,9 @@
 namespace mmupt {
 namespace {
 
-// Rollouts with LoRA: fold the adapters into W for the rollout (merge) or run the side path.
-// MMUPT_LORA_ROLLOUT=merge|side overrides (for measuring; docs/performance.md).
+// Rollouts with LoRA run the side path: merging the adapters into W for the rollout was no
+// faster on the small preset (docs/trainer.md, "LoRA") and unmerging rounds the base weights.
+// MMUPT_LORA_ROLLOUT=merge switches merging on, for measuring only (scripts/bench-lora.sh).
 bool merge_lora_for_rollout() {
     const char* e = std::getenv("MMUPT_LORA_ROLLOUT");
     return e ? std::string(e) == "merge" : false;
@@ -152,8 +153,8 @@ Rollout Trainer::lora_rollout(int step, const std::vector<Prompt>& prompts) {
     const GenerationParams params = generation_params(step);
     if (!model_.lora || !kMergeLoraForRollout)
         return sample_rollout(model_.policy, prompts, params, model_.dir.tokenizer);
-    // W + s*B*A folded in for the rollout and taken out after (exactly the same product, so
-    // the weights come back to within rounding; the trainer checks nothing bitwise here).
+    // W + s*B*A folded in for the rollout and taken out after (the same product, so the
+    // weights come back to within rounding, not bit for bit).
     model_.lora->merge();
     try {
         Rollout r = sample_rollout(model_.policy, prompts, params, model_.dir.tokenizer);

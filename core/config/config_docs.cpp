@@ -63,8 +63,15 @@ counts responses (sequences) per forward/backward pass. Pixel counts are width �
 **Cross-field rules.** `mini_batch_size` ≤ and divides `rollout_batch_size`;
 `micro_batch_size` divides `mini_batch_size × rollout.n`; `min_pixels` ≤ `max_pixels`;
 `rollout.n` ≥ 2 and `rollout.temperature` > 0 unless `algorithm.reward = sft`;
-`trainer.val_every` > 0 needs `data.val_files`. Before training, `model.path` and
-`data.train_files` are required.
+`trainer.val_every` > 0 needs `data.val_files`; `model.lora.adapter_path` needs
+`model.lora.enabled`. Before training, `model.path` and `data.train_files` are required.
+
+**LoRA** (`model.lora.*`, docs/trainer.md): with `enabled: true` only low-rank adapters on the
+language model's projections train (the vision tower and every base weight stay frozen); the
+KL reference is the same model with the adapters switched off, checkpoints hold the adapter as
+a PEFT directory, and `mmupt export` writes it for `PeftModel.from_pretrained` (or, with
+`--merge`, the merged full model). `target_modules` is a regex matched in full against our
+module names, as PEFT matches a string `target_modules`.
 )";
 
 }  // namespace

@@ -51,6 +51,14 @@ std::string resolve_against(const std::string& base_dir, const std::string& p) {
 void apply_node(RunConfig& c, const std::string& key, const YAML::Node& value,
                 const std::string& line, const std::string& base_dir) {
     const Field* f = config_detail::find(key);
+    if (!f && value.IsMap()) {  // a nested mapping such as model: {lora: {rank: 8}}
+        bool any = false;
+        for (const auto& field : config_detail::fields())
+            any = any || field.info.key.rfind(key + ".", 0) == 0;
+        if (!any) unknown_key(line, key);
+        for (const auto& kv : value) apply_node(c, key + "." + kv.first.Scalar(), kv.second, line);
+        return;
+    }
     if (!f) unknown_key(line, key);
     const std::string where = line + ": " + key;
     const bool list =

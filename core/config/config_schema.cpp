@@ -3,6 +3,7 @@
 // and get_field / set_field. Validation is in config_validate.cpp, YAML in config_io.cpp.
 #include <algorithm>
 #include <cstdio>
+#include <regex>
 #include <type_traits>
 #include <utility>
 
@@ -182,6 +183,15 @@ Field make_field(const char* key, Ref ref, Spec spec) {
 
 bool nonempty(const std::string& s) { return !s.empty(); }
 
+bool valid_regex(const std::string& s) {
+    try {
+        std::regex re(s, std::regex::ECMAScript);
+        return !s.empty();
+    } catch (const std::regex_error&) {
+        return false;
+    }
+}
+
 bool device_ok(const std::string& s) {
     if (s == "auto" || s == "cpu" || s == "cuda") return true;
     if (s.rfind("cuda:", 0) != 0 || s.size() == 5) return false;
@@ -203,6 +213,26 @@ std::vector<Field> build_fields() {
                    Spec("", "freeze the vision tower (paper: trainable)")),
         make_field(MMUPT_FIELD(model, gradient_checkpointing),
                    Spec("", "recompute activations in backward to save memory")),
+        make_field(MMUPT_FIELD(model, lora.enabled),
+                   Spec("",
+                        "train LoRA adapters (PEFT-compatible) instead of all weights; the "
+                        "vision tower stays frozen")),
+        make_field(MMUPT_FIELD(model, lora.rank),
+                   Spec("", "LoRA rank r (PEFT's r)").ge(1).le(4096)),
+        make_field(MMUPT_FIELD(model, lora.alpha),
+                   Spec("", "LoRA alpha; the adapter output is scaled by alpha / rank").gt(0)),
+        make_field(MMUPT_FIELD(model, lora.dropout),
+                   Spec("", "dropout on the adapter input while training").ge(0).lt(1)),
+        make_field(MMUPT_FIELD(model, lora.target_modules),
+                   Spec("",
+                        "regex matched in full against module names "
+                        "(model.language_model.layers.N.self_attn.q_proj); default: the "
+                        "language model's q/k/v/o/gate/up/down projections")
+                       .rule("a regular expression", valid_regex)),
+        make_field(MMUPT_FIELD(model, lora.adapter_path),
+                   Spec("",
+                        "PEFT adapter directory (adapter_config.json + "
+                        "adapter_model.safetensors) to start from; \"\" = new adapters")),
         // data
         make_field(MMUPT_FIELD(data, train_files),
                    Spec("", "training sources: .jsonl / .json files or image folders").required()),

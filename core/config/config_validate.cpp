@@ -81,6 +81,11 @@ void cross_field_checks(const RunConfig& c, Issues& out) {
                 "greedy sampling makes all rollout.n responses identical, so every group "
                 "has zero reward variance; use > 0 (paper: 0.7)");
     }
+    if (!c.model.lora.adapter_path.empty() && !c.model.lora.enabled) {
+        out.add("model.lora.adapter_path",
+                "is set but model.lora.enabled is false; set model.lora.enabled=true to "
+                "train the adapter");
+    }
     if (t.val_every > 0 && c.data.val_files.empty()) {
         out.add("trainer.val_every", "validation is scheduled but data.val_files is empty");
     }

@@ -26,12 +26,28 @@ const char* to_string(VotePolicyKind v);
 const char* to_string(BadImagePolicy v);
 const char* to_string(ImageCheck v);
 
+// The language model's q/k/v/o and gate/up/down projections of every decoder layer, as a
+// regex matched in full against module names (PEFT's string target_modules). The vision
+// tower's blocks are `blocks.N`, so it is never matched.
+inline constexpr const char* kDefaultLoraTargets =
+    R"(.*layers\.\d+\.(self_attn\.(q|k|v|o)_proj|mlp\.(gate|up|down)_proj))";
+
+struct LoraRunConfig {  // `model.lora.*`: train low-rank adapters instead of the weights
+    bool enabled = false;
+    std::int64_t rank = 16;  // r
+    double alpha = 32.0;     // scaling = alpha / r
+    double dropout = 0.0;    // on the adapter input while training
+    std::string target_modules = kDefaultLoraTargets;
+    std::string adapter_path;  // a PEFT adapter directory to start from; "" = fresh adapters
+};
+
 struct ModelRunConfig {                  // `model.*` (named apart from the model's own ModelConfig)
     std::string path;                    // Hugging Face model directory; required to train
     Dtype dtype = Dtype::bfloat16;       // parameter / compute dtype
     std::string device = "auto";         // auto | cpu | cuda | cuda:N
     bool freeze_vision = false;          // paper: vision tower trainable
     bool gradient_checkpointing = true;  // recompute activations in backward
+    LoraRunConfig lora;
 };
 
 struct DataConfig {

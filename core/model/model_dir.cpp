@@ -14,6 +14,7 @@
 #include "core/io/json_strict.h"
 #include "core/io/safetensors_torch.h"
 #include "core/model/weight_shape_check.h"
+#include "core/model/lora_io.h"
 #include "core/tokenizer/chat_template.h"
 #include "core/util/errors.h"
 
@@ -152,6 +153,9 @@ ModelDir read_model_dir(const std::string& dir) {
 }
 
 LoadedModel load_model(const std::string& dir, const ModelOptions& options) {
+    // A PEFT adapter directory (a LoRA run's checkpoint): its base with the adapter merged.
+    if (is_adapter_dir(dir) && !fs::exists(fs::path(dir) / "config.json"))
+        return load_adapted_model(dir, options);
     LoadedModel out{read_model_dir(dir), VlmModel(nullptr)};
     // Sizes against the header's shapes before the model allocates anything.
     check_config_matches_weights(out.dir.config, (fs::path(dir) / "config.json").string(), dir);

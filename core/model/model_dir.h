@@ -40,7 +40,8 @@ struct ModelDir {
 ModelDir read_model_dir(const std::string& dir);
 
 // Reads the directory and builds the model with its weights loaded, cast to options.dtype and
-// moved to options.device.
+// moved to options.device. A PEFT adapter directory (no config.json) loads as its base model
+// with the adapter merged (lora_io.h).
 struct LoadedModel {
     ModelDir dir;
     VlmModel model{nullptr};

@@ -1,12 +1,28 @@
 // Recompute-in-backward autograd Function (see recompute.h for the contract).
 #include "core/model/recompute.h"
 
+#include <mutex>
+
+#include <ATen/Context.h>
 #include <ATen/core/ivalue.h>
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/custom_function.h>
 
 namespace mmupt {
 namespace {
+
+// The default generator of `device`, whose draws (dropout) the recompute must repeat.
+at::Tensor rng_state(const at::Device& device) {
+    at::Generator gen = at::globalContext().defaultGenerator(device);
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    return gen.get_state();
+}
+
+void set_rng_state(const at::Device& device, const at::Tensor& state) {
+    at::Generator gen = at::globalContext().defaultGenerator(device);
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_state(state);
+}
 
 struct FnHolder : torch::CustomClassHolder {
     explicit FnHolder(LayerFn f) : fn(std::move(f)) {}
@@ -17,6 +33,7 @@ struct RecomputeFunction : torch::autograd::Function<RecomputeFunction> {
     static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x,
                               const c10::intrusive_ptr<FnHolder>& holder) {
         ctx->saved_data["fn"] = c10::IValue::make_capsule(holder);
+        ctx->saved_data["rng"] = rng_state(x.device());  // dropout (LoRA) replays its masks
         ctx->save_for_backward({x});
         return holder->fn(x);  // forward of a custom Function runs without grad recording
     }
@@ -29,7 +46,10 @@ struct RecomputeFunction : torch::autograd::Function<RecomputeFunction> {
         at::Tensor y;
         {
             at::AutoGradMode enable(true);
+            const at::Tensor now = rng_state(x.device());
+            set_rng_state(x.device(), ctx->saved_data["rng"].toTensor());
             y = holder->fn(x);
+            set_rng_state(x.device(), now);
         }
         torch::autograd::backward({y}, {grads[0]});
         return {x.grad(), at::Tensor()};

@@ -2,6 +2,7 @@
 #include "core/model/text_decoder.h"
 
 #include "core/model/attention.h"
+#include "core/model/lora.h"
 #include "core/model/recompute.h"
 #include "core/model/rotary.h"
 
@@ -36,17 +37,29 @@ at::Tensor DecoderLayerImpl::forward(const at::Tensor& x, const at::Tensor& cos,
                                      int64_t layer_index) {
     const int64_t B = x.size(0), S = x.size(1), hd = config.head_dim();
     const int64_t H = config.num_attention_heads, KV = config.num_key_value_heads;
-    at::Tensor a = input_layernorm->forward(x);                              // (B, S, D)
-    at::Tensor q = q_proj->forward(a).view({B, S, H, hd}).transpose(1, 2);   // (B, H, S, hd)
-    at::Tensor k = k_proj->forward(a).view({B, S, KV, hd}).transpose(1, 2);  // (B, KV, S, hd)
-    at::Tensor v = v_proj->forward(a).view({B, S, KV, hd}).transpose(1, 2);  // (B, KV, S, hd)
+    at::Tensor a = input_layernorm->forward(x);  // (B, S, D)
+    at::Tensor q =
+        project(q_proj, lora.q_proj, a).view({B, S, H, hd}).transpose(1, 2);  // (B, H, S, hd)
+    at::Tensor k =
+        project(k_proj, lora.k_proj, a).view({B, S, KV, hd}).transpose(1, 2);  // (B, KV, S, hd)
+    at::Tensor v =
+        project(v_proj, lora.v_proj, a).view({B, S, KV, hd}).transpose(1, 2);  // (B, KV, S, hd)
     q = apply_rotary(q, cos, sin);
     k = apply_rotary(k, cos, sin);
     if (cache) std::tie(k, v) = cache->append(layer_index, k, v);  // (B, KV, Sk, hd)
     at::Tensor o = attend(q, k, v, mask);                          // (B, H, S, hd)
-    at::Tensor h = x + o_proj->forward(o.transpose(1, 2).reshape({B, S, H * hd}));
+    at::Tensor h = x + project(o_proj, lora.o_proj, o.transpose(1, 2).reshape({B, S, H * hd}));
     at::Tensor m = post_attention_layernorm->forward(h);
-    return h + down_proj->forward(at::silu(gate_proj->forward(m)) * up_proj->forward(m));
+    at::Tensor gated =
+        at::silu(project(gate_proj, lora.gate_proj, m)) * project(up_proj, lora.up_proj, m);
+    return h + project(down_proj, lora.down_proj, gated);
+}
+
+at::Tensor DecoderLayerImpl::project(torch::nn::Linear& linear, const LoraAdapterImpl* adapter,
+                                     const at::Tensor& x) {
+    at::Tensor y = linear->forward(x);
+    if (adapter && adapter->enabled) y = y + adapter->delta(x, is_training());
+    return y;
 }
 
 LanguageModelImpl::LanguageModelImpl(const TextConfig& c, at::TensorOptions place) : config(c) {

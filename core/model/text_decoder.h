@@ -17,6 +17,14 @@
 
 namespace mmupt {
 
+class LoraAdapterImpl;
+
+// Optional LoRA side paths of a layer's projections (lora.h owns them; null = none).
+struct DecoderLoraSlots {
+    LoraAdapterImpl *q_proj = nullptr, *k_proj = nullptr, *v_proj = nullptr, *o_proj = nullptr;
+    LoraAdapterImpl *gate_proj = nullptr, *up_proj = nullptr, *down_proj = nullptr;
+};
+
 class DecoderLayerImpl : public torch::nn::Module {
   public:
     explicit DecoderLayerImpl(const TextConfig& config);
@@ -28,6 +36,12 @@ class DecoderLayerImpl : public torch::nn::Module {
     Norm input_layernorm{nullptr}, post_attention_layernorm{nullptr};
     torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
     torch::nn::Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
+    DecoderLoraSlots lora;
+
+  private:
+    // linear(x) + the adapter's side path when one is attached and enabled.
+    at::Tensor project(torch::nn::Linear& linear, const LoraAdapterImpl* adapter,
+                       const at::Tensor& x);
 };
 TORCH_MODULE(DecoderLayer);
 

@@ -1,9 +1,9 @@
 // Checked, chunked weight loading from memory-mapped safetensors shards (see weight_loader.h).
 #include "core/model/weight_loader.h"
 
-#if defined(__GLIBC__)
 #include <ATen/core/grad_mode.h>  // at::NoGradGuard (not in ATen.h on libtorch 2.x)
-#include <malloc.h>               // malloc_trim
+#if defined(__GLIBC__)
+#include <malloc.h>  // malloc_trim
 #endif
 
 #include <algorithm>

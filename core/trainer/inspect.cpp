@@ -9,6 +9,7 @@
 #include "core/data/dataset.h"
 #include "core/io/export_target.h"
 #include "core/io/safetensors_file.h"
+#include "core/model/lora_io.h"
 #include "core/model/model_dir.h"
 #include "core/session/run_files.h"
 #include "core/session/run_lock.h"
@@ -126,23 +127,45 @@ ExportReport export_model(const std::string& model_dir, const std::string& out_d
         throw CheckpointError("export refused: " + target.reason);
     if (target.kind == ExportTargetKind::EarlierExport && !options.force)
         throw CheckpointError("export: " + target.reason + "; add --force to replace it");
+    const bool adapter = is_adapter_dir(model_dir);  // a LoRA run's checkpoint
+    if (options.merge && !adapter)
+        throw CheckpointError("export --merge applies to LoRA runs; " + model_dir +
+                              " holds the full model (drop --merge)");
     std::optional<RunLock> lock;  // rotation must not delete the checkpoint while it is read
     if (auto run = run_of_checkpoint(model_dir)) lock.emplace(run->string(), "mmupt export");
+    const fs::path out = fs::weakly_canonical(fs::absolute(out_dir));
+    const std::string source = fs::absolute(model_dir).lexically_normal().string();
+    ExportReport report;
+    report.out_dir = out.string();
+    if (adapter && !options.merge) {  // the PEFT adapter directory as trained
+        if (options.dtype)
+            throw CheckpointError("export --dtype applies to full models; a LoRA adapter is "
+                                  "exported as trained (add --merge for a full model)");
+        read_adapter_config(model_dir);  // refuse to copy something PEFT would not load
+        fs::create_directories(out);
+        for (const char* f : {kAdapterConfigFile, kAdapterWeightsFile})
+            fs::copy_file(fs::path(model_dir) / f, out / f, fs::copy_options::overwrite_existing);
+        lock.reset();
+        report.dtype = "adapter";
+        report.tensors = static_cast<int64_t>(read_adapter_weights(out.string()).size());
+        write_export_marker(out, source, report.dtype);
+        report.bytes = directory_bytes(out);
+        return report;
+    }
+    // A merged LoRA export keeps the base model's dtype (the adapter's product folds into it).
+    const std::string weights_dir = adapter ? read_adapter_config(model_dir).base_model : model_dir;
     const at::ScalarType dtype =
-        options.dtype ? to_scalar_type(*options.dtype) : stored_dtype(model_dir);
-    ModelOptions o;  // fp32 on the CPU: exact for any stored dtype
-    LoadedModel m = load_model(model_dir, o);
+        options.dtype ? to_scalar_type(*options.dtype) : stored_dtype(weights_dir);
+    ModelOptions o;  // fp32 on the CPU: exact for any stored dtype, and for the LoRA merge
+    LoadedModel m = adapter ? load_adapted_model(model_dir, o) : load_model(model_dir, o);
     lock.reset();
     SaveModelOptions save;
     save.dtype = dtype;
-    const fs::path out = fs::weakly_canonical(fs::absolute(out_dir));
     save_model_dir(out.string(), m.model, m.dir, save);
-    ExportReport report;
-    report.out_dir = out.string();
     report.dtype = dtype == at::kFloat      ? "float32"
                    : dtype == at::kBFloat16 ? "bfloat16"
                                             : "float16";
-    write_export_marker(out, fs::absolute(model_dir).lexically_normal().string(), report.dtype);
+    write_export_marker(out, source, report.dtype);
     report.tensors = static_cast<int64_t>(m.model->state_dict().size());
     report.bytes = directory_bytes(out);
     return report;

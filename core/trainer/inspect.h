@@ -21,6 +21,7 @@ std::string find_checkpoint(const std::string& run_dir, int step = -1);
 struct ExportOptions {
     std::optional<Dtype> dtype;  // default: the dtype the checkpoint's weights are stored in
     bool force = false;          // replace an earlier mmupt export (never anything else)
+    bool merge = false;          // LoRA checkpoints: the merged full model, not the adapter
 };
 struct ExportReport {
     std::string out_dir;  // absolute
@@ -34,7 +35,10 @@ std::vector<std::string> export_protected_dirs(const std::string& model_dir);
 // Loads a model directory (e.g. checkpoints/step-N) and writes it to `out_dir` as a Hugging Face
 // model directory (no optimizer or trainer state) with the `.mmupt-export` marker, where
 // inspect_export_target allows (EarlierExport only with options.force). A checkpoint inside a
-// run is read under the run's lock (run_lock.h). Throws CheckpointError with the reason.
+// run is read under the run's lock (run_lock.h). A LoRA run's checkpoint (a PEFT adapter
+// directory) exports as that adapter directory (adapter_config.json + adapter_model.safetensors,
+// for PeftModel.from_pretrained), or with options.merge as its base model with W + s*B*A folded
+// in. Throws CheckpointError with the reason.
 ExportReport export_model(const std::string& model_dir, const std::string& out_dir,
                           const ExportOptions& options = {});
 

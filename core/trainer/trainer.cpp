@@ -15,6 +15,7 @@
 
 #include "core/config/config_diff.h"
 #include "core/config/config_io.h"
+#include "core/model/lora_io.h"
 #include "core/session/run_files.h"
 #include "core/util/errors.h"
 
@@ -59,14 +60,52 @@ void check_dtype_fits_device(at::ScalarType dtype, const at::Device& device,
             device_spec + ")");
 }
 
+namespace {
+
+// Base weights from model.path, never trained; adapters from the checkpoint being resumed, or
+// model.lora.adapter_path, or new (B = 0: the policy starts as the base model).
+TrainingModel load_lora_model(const RunConfig& c, const std::string& policy_dir,
+                              const ModelOptions& o) {
+    LoadedModel base = load_model(c.model.path, o);
+    TrainingModel m{std::move(base.dir), base.model, nullptr, nullptr};
+    for (auto& p : m.policy->parameters()) p.set_requires_grad(false);
+    LoraOptions lo;
+    lo.rank = c.model.lora.rank;
+    lo.alpha = c.model.lora.alpha;
+    lo.dropout = c.model.lora.dropout;
+    lo.target_modules = c.model.lora.target_modules;
+    lo.seed = static_cast<uint64_t>(c.trainer.seed);
+    m.lora = std::make_shared<LoraModel>(m.policy, lo);
+    std::string source;
+    if (!fs::equivalent(policy_dir, c.model.path)) {
+        source = policy_dir;  // resuming
+    } else if (!c.model.lora.adapter_path.empty()) {
+        source = c.model.lora.adapter_path;
+        if (!is_adapter_dir(source))
+            throw ConfigError("model.lora.adapter_path = '" + source + "' has no " +
+                              kAdapterConfigFile + "; give a PEFT adapter directory (" +
+                              kAdapterConfigFile + " + " + kAdapterWeightsFile + ")");
+    }
+    if (!source.empty()) {
+        WeightMap weights = read_adapter_weights(source);
+        check_adapter_matches(read_adapter_config(source), weights, *m.lora, source);
+        m.lora->load_state_dict(weights);
+    }
+    for (const auto& [name, p] : m.lora->named_parameters()) p.set_requires_grad(true);
+    return m;
+}
+
+}  // namespace
+
 TrainingModel load_training_model(const RunConfig& c, const std::string& policy_dir) {
     ModelOptions o;
     o.dtype = to_scalar_type(c.model.dtype);
     o.device = resolve_device(c.model.device);
     check_dtype_fits_device(o.dtype, o.device, c.model.device);
     o.gradient_checkpointing = c.model.gradient_checkpointing;
+    if (c.model.lora.enabled) return load_lora_model(c, policy_dir, o);
     LoadedModel loaded = load_model(policy_dir, o);
-    TrainingModel m{std::move(loaded.dir), loaded.model, nullptr};
+    TrainingModel m{std::move(loaded.dir), loaded.model, nullptr, nullptr};
     if (c.algorithm.kl_coef > 0 && c.algorithm.reward != RewardKind::sft) {
         if (fs::equivalent(policy_dir, c.model.path)) {
             m.reference = m.policy->frozen_copy();
@@ -225,10 +264,17 @@ Trainer::Trainer(const RunConfig& config, TrainingModel model, SessionObserver* 
     for (const auto& p : model_.policy->visual->parameters())
         vision.insert(p.unsafeGetTensorImpl());
     for (auto& item : model_.policy->named_parameters()) {
-        const bool frozen =
-            config_.model.freeze_vision && vision.count(item.value().unsafeGetTensorImpl());
+        const bool frozen = model_.lora || (config_.model.freeze_vision &&
+                                            vision.count(item.value().unsafeGetTensorImpl()));
         item.value().set_requires_grad(!frozen);
         if (item.value().requires_grad()) params.emplace_back(item.key(), item.value());
+    }
+    if (model_.lora) {  // only the adapters get gradients and optimizer state
+        params = model_.lora->named_parameters();
+        log(LogLevel::info, "LoRA: " + std::to_string(model_.lora->adapters().size()) +
+                                " adapters, " + std::to_string(model_.lora->num_parameters()) +
+                                " trainable parameters (rank " +
+                                std::to_string(config_.model.lora.rank) + ")");
     }
     AdamWOptions o;
     o.beta1 = config_.optim.betas.at(0);
@@ -292,7 +338,9 @@ CheckpointInfo Trainer::save_checkpoint() {
     TrainerState saved = state_;
     saved.elapsed_s = elapsed_s();  // state_.elapsed_s stays the time before this process
     saved.config_json = to_json(config_).dump();  // what a resume compares its config with
-    CheckpointInfo info = write_checkpoint(store_, saved, model_.policy, model_.dir, *optimizer_);
+    CheckpointInfo info =
+        write_checkpoint(store_, saved, model_.policy, model_.dir, *optimizer_, model_.lora.get(),
+                         fs::absolute(config_.model.path).lexically_normal().string());
     last_saved_step_ = state_.step;
     log(LogLevel::info, "checkpoint " + info.path);
     if (observer_) observer_->on_checkpoint(info);

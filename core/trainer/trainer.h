@@ -23,6 +23,7 @@
 #include "core/config/run_config.h"
 #include "core/data/data_cursor.h"
 #include "core/data/dataset.h"
+#include "core/model/lora.h"
 #include "core/model/model_dir.h"
 #include "core/session/run_lock.h"
 #include "core/session/session.h"
@@ -45,9 +46,11 @@ struct TrainerControl {
 
 // What a run trains. Built from disk by load_training_model, or in memory by tests.
 struct TrainingModel {
-    ModelDir dir;                 // tokenizer, processor, generation config; copied on save
-    VlmModel policy{nullptr};     // trained, on the run's device and dtype
-    VlmModel reference{nullptr};  // frozen initial policy; null when algorithm.kl_coef = 0
+    ModelDir dir;                     // tokenizer, processor, generation config; copied on save
+    VlmModel policy{nullptr};         // trained, on the run's device and dtype
+    VlmModel reference{nullptr};      // frozen initial policy; null when algorithm.kl_coef = 0
+                                      // and with LoRA (the reference is the policy, adapters off)
+    std::shared_ptr<LoraModel> lora;  // model.lora.enabled: the trained adapters on `policy`
 };
 
 // "auto" -> cuda:0 when CUDA is available, else cpu; ConfigError for a bad spec or a CUDA
@@ -59,7 +62,8 @@ void check_dtype_fits_device(at::ScalarType dtype, const at::Device& device,
                              const std::string& device_spec);
 
 // The policy from `policy_dir` (model.path, or a checkpoint when resuming) and the reference from
-// model.path. Throws FormatError / ModelError naming the file.
+// model.path. With LoRA: the base from model.path with adapters from the checkpoint, from
+// model.lora.adapter_path, or new. Throws FormatError / ModelError / ConfigError naming the file.
 TrainingModel load_training_model(const RunConfig& config, const std::string& policy_dir);
 
 class Trainer {
@@ -105,6 +109,8 @@ class Trainer {
     GenerationParams generation_params(int step) const;
     UpdatePlan update_plan(int64_t rows_per_prompt) const;
     StepMetrics grpo_step(int step, const std::vector<Prompt>& prompts, bool& cancelled);
+    Rollout lora_rollout(int step, const std::vector<Prompt>& prompts);  // adapted weights
+    void seed_lora_dropout(int step);
     StepMetrics sft_step(int step, const std::vector<Prompt>& prompts, bool& cancelled);
     void check_finite(const StepMetrics& metrics);
     void validate_into(StepMetrics& metrics);  // trainer.val_every: greedy / maj accuracy

@@ -11,6 +11,7 @@
 #include "core/io/safetensors_torch.h"
 #include "core/io/safetensors_writer.h"
 #include "core/session/run_files.h"
+#include "core/model/lora_io.h"
 #include "core/util/errors.h"
 #include "core/util/test_pause.h"
 
@@ -71,12 +72,18 @@ TrainerState trainer_state_from_json(const json& j, const std::string& source) {
 
 CheckpointInfo write_checkpoint(CheckpointStore& store, const TrainerState& state,
                                 const VlmModel& policy, const ModelDir& source,
-                                const AdamW& optimizer) {
+                                const AdamW& optimizer, const LoraModel* lora,
+                                const std::string& lora_base) {
     const std::string tmp = store.begin(state.step);
     try {
-        SaveModelOptions save;
-        save.dtype = policy->options().dtype;  // exact weights: a resume continues bit for bit
-        save_model_dir(tmp, policy, source, save);
+        if (lora) {
+            save_adapter_dir(tmp, *lora, lora_base.empty() ? source.path : lora_base,
+                             policy->options().dtype);
+        } else {
+            SaveModelOptions save;
+            save.dtype = policy->options().dtype;  // exact weights: a resume continues bit for bit
+            save_model_dir(tmp, policy, source, save);
+        }
         save_safetensors((fs::path(tmp) / kOptimizerFile).string(), optimizer.state_tensors());
         return store.commit(state.step, to_json(state));
     } catch (...) {

@@ -1,8 +1,9 @@
 // What a checkpoint holds besides the model directory, and writing / reading it:
 // checkpoints/step-N/ = a Hugging Face model directory (save_model_dir, in the training dtype
-// so a resume is exact) + optimizer.safetensors (AdamW state, fp32) + trainer_state.json (step,
-// optimizer step count, data cursor, sampling seed, elapsed time, metrics), written atomically
-// through CheckpointStore. Throws CheckpointError naming the file.
+// so a resume is exact; with LoRA a PEFT adapter directory instead, lora_io.h) +
+// optimizer.safetensors (AdamW state, fp32) + trainer_state.json (step, optimizer step count, data
+// cursor, sampling seed, elapsed time, metrics), written atomically through CheckpointStore. Throws
+// CheckpointError naming the file.
 #pragma once
 #include <nlohmann/json_fwd.hpp>
 
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "core/data/data_cursor.h"
+#include "core/model/lora.h"
 #include "core/model/model_dir.h"
 #include "core/session/session_types.h"
 #include "core/trainer/adamw.h"
@@ -40,10 +42,13 @@ nlohmann::json to_json(const TrainerState& state);
 TrainerState trainer_state_from_json(const nlohmann::json& j, const std::string& source);
 
 // Writes checkpoints/step-<state.step>/ and prunes old ones. The model is written in its own
-// dtype (weights exact); `source` supplies tokenizer / preprocessor files.
+// dtype (weights exact); `source` supplies tokenizer / preprocessor files. With `lora`, only
+// the adapter is written, as a PEFT adapter directory whose base is `lora_base` (the run's
+// model.path: `source.path` is the run's own copy of the tokenizer files, without weights).
 CheckpointInfo write_checkpoint(CheckpointStore& store, const TrainerState& state,
                                 const VlmModel& policy, const ModelDir& source,
-                                const AdamW& optimizer);
+                                const AdamW& optimizer, const LoraModel* lora = nullptr,
+                                const std::string& lora_base = {});
 
 TrainerState read_trainer_state(const std::string& checkpoint_dir);
 // The run config a checkpoint was trained with (trainer_state.json "config", as

@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <mutex>
 
 #include "core/grpo/group_advantage.h"
 #include "core/trainer/device_memory.h"
@@ -16,6 +18,15 @@
 
 namespace mmupt {
 namespace {
+
+// Rollouts with LoRA run the side path: merging the adapters into W for the rollout was no
+// faster on the small preset (docs/trainer.md, "LoRA") and unmerging rounds the base weights.
+// MMUPT_LORA_ROLLOUT=merge switches merging on, for measuring only (scripts/bench-lora.sh).
+bool merge_lora_for_rollout() {
+    const char* e = std::getenv("MMUPT_LORA_ROLLOUT");
+    return e ? std::string(e) == "merge" : false;
+}
+const bool kMergeLoraForRollout = merge_lora_for_rollout();
 
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) {
@@ -140,13 +151,38 @@ std::optional<StepMetrics> Trainer::train_step() {
     return m;
 }
 
+Rollout Trainer::lora_rollout(int step, const std::vector<Prompt>& prompts) {
+    const GenerationParams params = generation_params(step);
+    if (!model_.lora || !kMergeLoraForRollout)
+        return sample_rollout(model_.policy, prompts, params, model_.dir.tokenizer);
+    // W + s*B*A folded in for the rollout and taken out after (the same product, so the
+    // weights come back to within rounding, not bit for bit).
+    model_.lora->merge();
+    try {
+        Rollout r = sample_rollout(model_.policy, prompts, params, model_.dir.tokenizer);
+        model_.lora->unmerge();
+        return r;
+    } catch (...) {
+        model_.lora->unmerge();
+        throw;
+    }
+}
+
+void Trainer::seed_lora_dropout(int step) {
+    // Dropout draws from the device's default generator: seeding it by (seed, step) makes a
+    // resumed run draw the same masks (recompute.cpp replays them in backward).
+    if (!model_.lora || config_.model.lora.dropout <= 0) return;
+    at::Generator gen = at::globalContext().defaultGenerator(device_);
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_current_seed(sample_key(state_.sampling_seed ^ 0x10a4ULL, static_cast<uint64_t>(step)));
+}
+
 StepMetrics Trainer::grpo_step(int step, const std::vector<Prompt>& prompts, bool& cancelled) {
     StepMetrics m;
     const int64_t G = config_.rollout.n;
     // 1. Sample G responses per prompt with the current policy (no gradients).
     const auto t_rollout = Clock::now();
-    Rollout rollout =
-        sample_rollout(model_.policy, prompts, generation_params(step), model_.dir.tokenizer);
+    Rollout rollout = lora_rollout(step, prompts);
     const double rollout_s = seconds_since(t_rollout);
     test_pause_point("rollout");
     if (control_ && control_->cancel) return cancelled = true, m;
@@ -181,6 +217,11 @@ StepMetrics Trainer::grpo_step(int step, const std::vector<Prompt>& prompts, boo
     if (!single_update) batch.old_log_probs = score_micro_batches(model_.policy, seq, plan);
     if (model_.reference && config_.algorithm.kl_coef > 0)
         batch.ref_log_probs = score_micro_batches(model_.reference, seq, plan);
+    if (model_.lora && config_.algorithm.kl_coef > 0) {  // the base model: adapters off
+        AdaptersDisabled base(model_.lora.get());
+        batch.ref_log_probs = score_micro_batches(model_.policy, seq, plan);
+    }
+    seed_lora_dropout(step);
 
     // 5. PPO: mini-batches of prompts, micro-batches of responses, KL in the loss, AdamW.
     UpdateStats update =
@@ -249,6 +290,7 @@ StepMetrics Trainer::sft_step(int step, const std::vector<Prompt>& prompts, bool
     const auto t_update = Clock::now();
     const UpdatePlan plan = update_plan(1);
     const SequenceBatch seq = pack_sequences(prompts, targets, 1, tok.special_ids().endoftext);
+    seed_lora_dropout(step);
     UpdateStats update = sft_update(model_.policy, *optimizer_, seq, plan);
     if (update.cancelled) return cancelled = true, m;
     const double update_s = seconds_since(t_update);

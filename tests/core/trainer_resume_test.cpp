@@ -18,22 +18,10 @@ namespace mmupt {
 namespace {
 
 namespace fs = std::filesystem;
+using test::CancelAt;
 using test::expect_same_metrics_after;
 using test::read_lines;
 using test::resume_config;
-
-// Cancels the run once `step` has been reported.
-class CancelAt : public SessionObserver {
-  public:
-    CancelAt(TrainerControl& control, int step) : control_(control), step_(step) {}
-    void on_step(const StepMetrics& m) override {
-        if (m.step >= step_) control_.cancel = true;
-    }
-
-  private:
-    TrainerControl& control_;
-    int step_;
-};
 
 TEST(TrainerResume, CancelledRunResumesToTheSameMetrics) {
     const std::string tmp = test::temp_dir("trainer-resume");

@@ -7,6 +7,7 @@
 
 #include "core/config/config_io.h"
 #include "core/session/run_files.h"
+#include "core/trainer/trainer.h"
 #include "tests/core/trainer_test_util.h"
 
 namespace mmupt::test {
@@ -36,6 +37,19 @@ inline void expect_same_metrics_after(const std::string& a, const std::string& b
     ASSERT_EQ(sa.size(), sb.size());
     for (size_t i = 0; i < sa.size(); ++i) EXPECT_EQ(sa[i], sb[i]) << "samples line " << i + 1;
 }
+
+// Cancels the run once `step` has been reported.
+class CancelAt : public SessionObserver {
+  public:
+    CancelAt(TrainerControl& control, int step) : control_(control), step_(step) {}
+    void on_step(const StepMetrics& m) override {
+        if (m.step >= step_) control_.cancel = true;
+    }
+
+  private:
+    TrainerControl& control_;
+    int step_;
+};
 
 inline RunConfig resume_config(const std::string& dir) {
     RunConfig c = tiny_run_config(dir, 4);

@@ -1,7 +1,8 @@
-// `mmupt export --run DIR [--step N] --out DIR [--dtype D] [--force]`: a run's checkpoint (the
+// `mmupt export --run DIR [--step N] --out DIR [--dtype D] [--force] [--merge]`: a run's checkpoint (the
 // newest by default) as a Hugging Face model directory, in the checkpoint's own dtype unless
 // --dtype says otherwise. Writes only a new or empty directory, or an earlier export with
-// --force (core/io/export_target.h); prints what it wrote.
+// --force (core/io/export_target.h); prints what it wrote. A LoRA run's checkpoint exports as
+// a PEFT adapter directory, or with --merge as the base model with the adapter merged in.
 #include <cstdio>
 
 #include "app/cli/args.h"
@@ -18,12 +19,14 @@ int run_export(const std::vector<std::string>& args) {
         .option("--out", "DIR",
                 "output model directory: new or empty (an earlier export needs --force)")
         .option("--dtype", "D", "float32, bfloat16 or float16; default: the checkpoint's own")
-        .flag("--force", "replace an earlier mmupt export in --out (never other files)");
+        .flag("--force", "replace an earlier mmupt export in --out (never other files)")
+        .flag("--merge", "LoRA runs: write the merged full model instead of the PEFT adapter");
     p.parse(args);
     if (!p.has("--run") || !p.has("--out")) throw UsageError("--run and --out are required");
     const int step = p.has("--step") ? static_cast<int>(p.get_int("--step")) : -1;
     ExportOptions options;
     options.force = p.has("--force");
+    options.merge = p.has("--merge");
     if (p.has("--dtype")) {
         const std::string d = p.get("--dtype");
         if (d == "float32")

@@ -1,6 +1,7 @@
 // MainWindow's engine side: Run menu commands, the bridge's events, checkpoint export, and
 // waiting for the run to end when the window closes. Every call into the Session is guarded:
 // an mmupt::Error from a command becomes a message box, never an escaped exception.
+#include <QDir>
 #include <QDockWidget>
 #include <QEventLoop>
 #include <QFileDialog>
@@ -9,13 +10,18 @@
 #include <QMessageBox>
 #include <QProgressDialog>
 #include <QTimer>
+#include <algorithm>
 #include <exception>
 
+#include "core/config/config_io.h"
 #include "core/session/run_files.h"
 #include "ui/checkpoints_dialog.h"
 #include "ui/config_form.h"
+#include "ui/log_panel.h"
 #include "ui/main_window.h"
+#include "ui/metrics_panel.h"
 #include "ui/run_directory_watcher.h"
+#include "ui/run_outcome.h"
 #include "ui/run_setup_panel.h"
 #include "ui/run_status_bar.h"
 #include "ui/run_store.h"
@@ -53,6 +59,7 @@ void MainWindow::connectBridge() {
     connect(m_bridge, &SessionBridge::progressReported, this,
             [this](const QString& task, double fraction) {
                 m_status->setTaskProgress(task, fraction);
+                if (m_activity == Activity::preview) m_preview->setProgress(fraction);
                 if (m_activity == Activity::exporting && m_checkpoints)
                     m_checkpoints->showExportProgress(fraction);
             });
@@ -63,6 +70,7 @@ void MainWindow::connectBridge() {
 }
 
 void MainWindow::warn(const QString& message) {
+    if (m_message) return m_message(message);
     // Window-modal but not blocking: no nested event loop, nothing for a test to dismiss.
     auto* box =
         new QMessageBox(QMessageBox::Warning, windowTitle(), message, QMessageBox::Ok, this);
@@ -107,7 +115,9 @@ void MainWindow::startTraining() {
     }
     m_activity = Activity::training;
     m_finishedSeen = false;
-    m_status->setStateText(tr("starting"));
+    m_status->setState(RunState::starting);
+    setRunTitle(m_store->runDirectory());
+    addRecentRun(QFileInfo(m_store->runDirectory()).absoluteFilePath());
     updateRunActions();
 }
 
@@ -120,7 +130,7 @@ void MainWindow::previewVotes(int numImages) {
         return;
     }
     m_preview->setGroups({});
-    m_preview->setBusy(true);
+    m_preview->startPreview(numImages);
     m_activity = Activity::preview;
     if (auto* d = dock("votePreviewDock")) d->raise();
     updateRunActions();
@@ -130,22 +140,62 @@ void MainWindow::resumeFromCheckpoint() {
     if (!m_session) return showEngineMissing();
     QString dir = QFileDialog::getExistingDirectory(
         this, tr("Run directory to resume (from its latest checkpoint)"));
-    if (dir.isEmpty()) return;
+    if (!dir.isEmpty()) resumeRun(dir);
+}
+
+bool MainWindow::resumeRun(const QString& dir) {
+    if (!m_session) return showEngineMissing(), false;
     if (list_checkpoints(dir.toStdString()).empty()) {
         warn(tr("%1 has no complete checkpoint.").arg(dir));
-        return;
+        return false;
     }
-    m_watcher->stop();
-    m_store->clear();
-    m_store->setRunDirectory(dir);
     try {
         m_session->resume_training(dir.toStdString());
     } catch (const std::exception& e) {
-        warn(QString::fromUtf8(e.what()));
-        return;
+        warn(QString::fromUtf8(e.what()));  // what is on screen stays
+        return false;
     }
+    m_watcher->stop();
+    loadHistoryForResume(dir);
     m_activity = Activity::training;
+    m_finishedSeen = false;
+    m_status->setState(RunState::starting);
+    setRunTitle(dir);
+    addRecentRun(QFileInfo(dir).absoluteFilePath());
     updateRunActions();
+    return true;
+}
+
+void MainWindow::loadHistoryForResume(const QString& dir) {
+    // The engine reports only the steps after the checkpoint; the curves must show the whole
+    // run. It truncates the files after the checkpoint step, so that is the history to show.
+    m_store->clear();
+    m_store->setRunDirectory(QFileInfo(dir).absoluteFilePath());
+    // Only max_steps: the form keeps what it shows (reloading it would re-run its checks
+    // against the engine, which is busy now).
+    try {
+        RunConfig config;
+        apply_yaml_file(config, QDir(dir).filePath("config.yaml").toStdString());
+        m_store->setTotalSteps(static_cast<int>(config.trainer.max_steps));
+    } catch (const std::exception& e) {
+        m_log->appendMessage(tr("config.yaml: %1").arg(e.what()));
+    }
+    const auto checkpoints = list_checkpoints(dir.toStdString());
+    const int resumeStep = checkpoints.empty() ? 0 : checkpoints.back().step;
+    try {
+        RunSnapshot snap = read_run_directory(dir.toStdString());
+        auto upTo = [resumeStep](const auto& v) { return v.step > resumeStep; };
+        snap.metrics.erase(std::remove_if(snap.metrics.begin(), snap.metrics.end(), upTo),
+                           snap.metrics.end());
+        snap.groups.erase(std::remove_if(snap.groups.begin(), snap.groups.end(), upTo),
+                          snap.groups.end());
+        m_store->appendSteps(snap.metrics);
+        m_store->appendGroups(snap.groups);
+        m_store->setCheckpoints(snap.checkpoints);
+    } catch (const std::exception& e) {
+        m_log->appendMessage(tr("Could not read the earlier steps: %1").arg(e.what()));
+    }
+    m_metrics->redrawNow();
 }
 
 void MainWindow::togglePause(bool pause) {
@@ -170,7 +220,8 @@ void MainWindow::cancelRun() {
 
 void MainWindow::onStateChanged(RunState state) {
     m_state = state;
-    m_status->setState(state);
+    // Preview and export report states too; the status bar tells about the training run.
+    if (m_activity == Activity::training) m_status->setState(state);
     if (state == RunState::idle) m_activity = Activity::none;
     updateRunActions();
 }
@@ -180,9 +231,11 @@ void MainWindow::onRunFinished(const RunFinished& result) {
     m_activity = Activity::none;
     m_finishedSeen = true;
     m_state = result.state;
-    m_status->setState(result.state);
+    if (was == Activity::training)
+        m_status->setOutcome(outcomeOfFinishedRun(result, m_store->totalSteps()));
     m_status->setTaskProgress({}, -1);
-    if (was == Activity::preview) m_preview->setBusy(false);
+    if (was == Activity::preview)
+        m_preview->finishPreview(result.state, QString::fromStdString(result.message));
     if (was == Activity::exporting && m_checkpoints)
         m_checkpoints->showExportFinished(result.state == RunState::finished
                                               ? QString()
@@ -191,7 +244,9 @@ void MainWindow::onRunFinished(const RunFinished& result) {
         m_store->setRunDirectory(QString::fromStdString(result.run_dir));
         m_store->setCheckpoints(list_checkpoints(result.run_dir));
     }
-    if (result.state == RunState::failed) {
+    if (result.state == RunState::failed && m_message) {
+        m_message(tr("The engine failed: %1").arg(QString::fromStdString(result.message)));
+    } else if (result.state == RunState::failed) {
         auto* box = new QMessageBox(
             QMessageBox::Critical, windowTitle(),
             tr("The engine failed:\n\n%1").arg(QString::fromStdString(result.message)),

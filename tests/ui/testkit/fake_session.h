@@ -24,6 +24,9 @@ struct FakeScript {
     // Flood mode (benchmark): this many extra log events per step, sent as fast as possible.
     int floodLogsPerStep = 0;
     bool ignoreStop = false;  // simulate an engine stuck in a step (close-timeout test)
+    int resumeAtStep = 0;     // resume_training's first step (the checkpoint's step + 1)
+    int previewImageMs = 0;   // preview_votes: time per image
+    int previewTieAt = -1;    // preview_votes: this image's vote is a G/2 : G/2 tie
 };
 
 class FakeSession : public Session {

@@ -95,8 +95,10 @@ class EngineSession : public Session {
     void preview_votes(const ConfigSource& c, int num_images) override {
         RunConfig config = load_config(c.yaml_path, c.overrides);
         submit([this, config, num_images] {
-            relay_.on_groups(preview_vote_groups(config, num_images, &relay_));
-            return RunFinished{RunState::finished, "", 0, ""};
+            // Groups and progress reach the observer image by image.
+            auto groups = preview_vote_groups(config, num_images, &relay_, &control_.cancel);
+            const RunState end = control_.cancel ? RunState::cancelled : RunState::finished;
+            return RunFinished{end, "", static_cast<int>(groups.size()), ""};
         });
     }
     void export_checkpoint(const std::string& checkpoint_dir, const std::string& out_dir) override {

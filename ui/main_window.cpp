@@ -271,6 +271,7 @@ void MainWindow::updateReplayOutcome() {
             last = info.lastModified();
     }
     facts.idleS = last.isValid() ? last.secsTo(QDateTime::currentDateTime()) : 1e9;
+    readRunStatus(dir.path(), facts);
     // Quiet for three mean steps (at least two minutes) without an end record: interrupted.
     if (facts.lastStep > 0)
         facts.quietS = std::max(120.0, 3.0 * m_store->steps().back().wall_time_s / facts.lastStep);

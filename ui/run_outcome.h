@@ -1,7 +1,8 @@
 // What became of a run, told truthfully: running, finished, stopped early, interrupted, failed
 // or cancelled, at which step. From the engine's RunFinished for a live run; for a replayed run
-// directory from what docs/run_dir.md puts there (train.log's "run failed" / "cancelled" records,
-// metrics.jsonl, complete checkpoints and how long ago the run last wrote). Pure, no widgets.
+// directory from what docs/run_dir.md puts there: status.json when the run has one (written by
+// the trainer at start and end), else train.log's "run failed" / "cancelled" records,
+// metrics.jsonl, complete checkpoints and how long ago the run last wrote. No widgets.
 #pragma once
 #include <QString>
 #include <vector>
@@ -10,7 +11,16 @@
 
 namespace mmupt::ui {
 
-enum class RunOutcomeKind { none, running, paused, finished, stopped, interrupted, failed, cancelled };
+enum class RunOutcomeKind {
+    none,
+    running,
+    paused,
+    finished,
+    stopped,
+    interrupted,
+    failed,
+    cancelled
+};
 
 struct RunOutcome {
     RunOutcomeKind kind = RunOutcomeKind::none;
@@ -34,7 +44,15 @@ struct RunDirectoryFacts {
     int lastCheckpointStep = -1;  // -1 = none
     double idleS = 0.0;
     double quietS = 120.0;
+    // status.json: {"state": running | finished | interrupted | failed | cancelled, "step",
+    // "total_steps", "pid", "message"}; empty state = no such file.
+    QString status;
+    int statusStep = 0;
+    QString statusMessage;
+    bool writerAlive = false;  // the pid in status.json is a live process
 };
+// Fills the status* fields from `runDir`/status.json (left empty when absent or unreadable).
+void readRunStatus(const QString& runDir, RunDirectoryFacts& facts);
 RunOutcome outcomeOfRunDirectory(const RunDirectoryFacts& facts);
 
 // "failed at step 44 / 60", "stopped at step 12 / 60", "finished (60 steps)", ...

@@ -89,6 +89,33 @@ class RunStateTest : public QObject {
         QCOMPARE(ui::outcomeOfRunDirectory(f).kind, RunOutcomeKind::finished);
     }
 
+    void statusJsonIsTheRunsOwnWord() {
+        QTemporaryDir dir;
+        auto status = [&](const QString& json) {
+            QFile f(QDir(dir.path()).filePath("status.json"));
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(json.toUtf8());
+        };
+        auto outcome = [&] {
+            ui::RunDirectoryFacts f;
+            f.lastStep = 12;
+            f.idleS = 1;  // the heuristics would say "running"
+            ui::readRunStatus(dir.path(), f);
+            return ui::outcomeOfRunDirectory(f);
+        };
+        status(R"({"state": "interrupted", "step": 12, "total_steps": 60, "pid": 1})");
+        QCOMPARE(ui::describeOutcome(outcome()), QString("stopped at step 12 / 60"));
+        status(R"({"state": "failed", "step": 12, "total_steps": 60, "message": "disk full"})");
+        QCOMPARE(outcome().kind, RunOutcomeKind::failed);
+        QCOMPARE(outcome().detail, QString("disk full"));
+        // "running" from a live writer is running; from a dead one (killed) interrupted.
+        status(QString(R"({"state": "running", "step": 0, "total_steps": 60, "pid": %1})")
+                   .arg(QCoreApplication::applicationPid()));
+        QCOMPARE(outcome().kind, RunOutcomeKind::running);
+        status(R"({"state": "running", "step": 0, "total_steps": 60, "pid": 2147483000})");
+        QCOMPARE(ui::describeOutcome(outcome()), QString("interrupted at step 12 / 60"));
+    }
+
     void outcomeOfALiveRun() {
         RunFinished r;
         r.state = RunState::finished;

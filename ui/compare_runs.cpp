@@ -54,7 +54,8 @@ QColor CompareRuns::colorOf(const QString& dir) {
         // The first colour no open run wears; a run keeps its colour once it has one.
         std::vector<int> used(palette.size(), 0);
         for (const auto& r : m_runs) ++used[size_t(m_colorIndex.value(r.dir))];
-        const int pick = static_cast<int>(std::min_element(used.begin(), used.end()) - used.begin());
+        const int pick =
+            static_cast<int>(std::min_element(used.begin(), used.end()) - used.begin());
         it = m_colorIndex.insert(dir, pick);
     }
     return palette[size_t(*it)];
@@ -88,7 +89,8 @@ QString CompareRuns::add(const QString& dir, const QString& currentRunDir) {
 
 void CompareRuns::remove(const QString& dir) {
     const QString abs = QFileInfo(dir).absoluteFilePath();
-    auto it = std::find_if(m_runs.begin(), m_runs.end(), [&](const Run& r) { return r.dir == abs; });
+    auto it =
+        std::find_if(m_runs.begin(), m_runs.end(), [&](const Run& r) { return r.dir == abs; });
     if (it == m_runs.end()) return;
     it->watcher->stop();
     it->watcher->deleteLater();

@@ -25,8 +25,8 @@ int IntegerTicker::getSubTickCount(double tickStep) {
 
 double ElapsedTicker::getTickStep(const QCPRange& range) {
     // Nice steps in seconds: 1 2 5 10 15 30 s, 1 2 5 10 15 30 min, 1 2 3 6 12 h, then days.
-    static const double kSteps[] = {1,    2,    5,    10,    15,    30,    60,    120,  300,
-                                    600,  900,  1800, 3600,  7200,  10800, 21600, 43200, 86400};
+    static const double kSteps[] = {1,   2,   5,    10,   15,   30,    60,    120,   300,
+                                    600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400};
     m_spanS = range.size();
     const double want = range.size() / std::max(1, tickCount());
     for (double s : kSteps)
@@ -52,6 +52,8 @@ QString elapsedLabel(double seconds, double spanS) {
     return negative ? "-" + text : text;
 }
 
-int tickCountFor(int pixels, int labelPx) { return std::clamp(pixels / std::max(1, labelPx), 2, 8); }
+int tickCountFor(int pixels, int labelPx) {
+    return std::clamp(pixels / std::max(1, labelPx), 2, 8);
+}
 
 }  // namespace mmupt::ui

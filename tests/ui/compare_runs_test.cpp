@@ -2,12 +2,12 @@
 // overlaid on every metric card with a run legend; each run keeps its colour on every card and
 // when removed and added again; a folder of runs adds each; compared runs keep following their
 // files; Recent runs holds every run opened, compared or started in the studio.
+#include <qcustomplot.h>
 #include <QCheckBox>
 #include <QDir>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <qcustomplot.h>
 
 #include "tests/ui/testkit/fake_session.h"
 #include "tests/ui/testkit/synthetic_run.h"
@@ -77,7 +77,8 @@ class CompareRunsTest : public QObject {
                  qPrintable(hover));
 
         // Hide from the legend, then remove and add again: same colour.
-        auto* box = panel->runLegend()->findChild<QCheckBox*>("legend:" + QFileInfo(b).absoluteFilePath());
+        auto* box =
+            panel->runLegend()->findChild<QCheckBox*>("legend:" + QFileInfo(b).absoluteFilePath());
         QVERIFY(box);
         box->setChecked(false);
         QVERIFY(!reward->hoverText(5).contains("grpo-supervised"));

@@ -106,7 +106,8 @@ class PlotInteractionTest : public QObject {
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         std::vector<StepMetrics> steps;
-        for (int i = 0; i < 50; ++i) steps.push_back(StepMetrics{i, i * 10.0, {{"reward/mean", 0.01 * i}}});
+        for (int i = 0; i < 50; ++i)
+            steps.push_back(StepMetrics{i, i * 10.0, {{"reward/mean", 0.01 * i}}});
         store.appendSteps(steps);
         panel.redrawNow();
         auto* scroll = panel.findChild<QScrollArea*>();
@@ -119,7 +120,7 @@ class PlotInteractionTest : public QObject {
 
         wheel(plot, center, Qt::NoModifier);
         QVERIFY(scroll->verticalScrollBar()->value() > 0);  // the page moved
-        QCOMPARE(plot->xAxis->range(), before);              // the plot did not zoom
+        QCOMPARE(plot->xAxis->range(), before);             // the plot did not zoom
         QVERIFY(card->followLatest());
 
         wheel(plot, center, Qt::ControlModifier, 120);

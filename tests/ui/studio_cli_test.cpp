@@ -65,9 +65,9 @@ class StudioCliTest : public QObject {
     void notARunDirectoryExitsWithAMessage() {
         QTemporaryDir notARun, out;
         const QString png = out.filePath("shot.png");
-        Result r = runStudio({"--run", notARun.path(), "--screenshot", png, "--quit-after-ms",
-                              "20000"},
-                             /*display=*/true);
+        Result r =
+            runStudio({"--run", notARun.path(), "--screenshot", png, "--quit-after-ms", "20000"},
+                      /*display=*/true);
         QVERIFY2(r.finished, "the studio did not exit: a modal box?");
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("not a run directory"), qPrintable(r.err));

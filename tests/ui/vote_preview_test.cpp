@@ -90,7 +90,8 @@ class VotePreviewTest : public QObject {
         QVERIFY(ended.wait(5000));
         QCOMPARE(ended.at(0).at(0).value<RunFinished>().state, RunState::cancelled);
         QVERIFY(preview->groupCount() >= 1 && preview->groupCount() < 16);
-        QVERIFY2(preview->statusText().startsWith("cancelled: "), qPrintable(preview->statusText()));
+        QVERIFY2(preview->statusText().startsWith("cancelled: "),
+                 qPrintable(preview->statusText()));
     }
 
     void responsesReadableAndTruncatedExplained() {

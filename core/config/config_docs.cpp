@@ -44,6 +44,10 @@ exactly.
   `--set optim.betas=[0.9,0.95]`, `--set data.train_files=a.jsonl` (one item) or `=[a.jsonl,b.jsonl]`.
   String values are taken verbatim.
 - `mmupt config [FILE.yaml] [--set k=v ...]` prints the resolved config; `--docs` prints this page.
+- **Paths** (`model.path`, `data.train_files`, `data.val_files`, `trainer.output_dir`) written
+  in a YAML file are relative to that file's directory, `..` included: `model.path: ../tiny`
+  in `/a/b/c.yaml` is `/a/tiny`. Given with `--set` (or in the GUI) they are relative to the
+  working directory. The run's `config.yaml` holds them absolute.
 
 **Defaults** are the paper's (MM-UPT, arXiv 2505.22453, read from the authors' EasyR1-based
 code) wherever it has one. The exception is scale: the paper samples 512 prompts per step and

@@ -36,8 +36,19 @@ bool is_section(const std::string& name) {
                       "; see docs/config.md");
 }
 
+// Keys that hold file-system paths: relative ones in a YAML file mean "beside this file".
+bool is_path_key(const std::string& key) {
+    return key == "model.path" || key == "data.train_files" || key == "data.val_files" ||
+           key == "trainer.output_dir";
+}
+
+std::string resolve_against(const std::string& base_dir, const std::string& p) {
+    if (p.empty() || std::filesystem::path(p).is_absolute()) return p;
+    return (std::filesystem::path(base_dir) / p).lexically_normal().string();
+}
+
 void apply_node(RunConfig& c, const std::string& key, const YAML::Node& value,
-                const std::string& line) {
+                const std::string& line, const std::string& base_dir) {
     const Field* f = config_detail::find(key);
     if (!f) unknown_key(line, key);
     const std::string where = line + ": " + key;
@@ -62,12 +73,18 @@ void apply_node(RunConfig& c, const std::string& key, const YAML::Node& value,
     } else {
         v = config_detail::parse_text(*f, value.IsNull() ? "" : value.Scalar(), where);
     }
+    if (!base_dir.empty() && is_path_key(key)) {
+        if (auto* one = std::get_if<std::string>(&v)) *one = resolve_against(base_dir, *one);
+        if (auto* many = std::get_if<std::vector<std::string>>(&v))
+            for (auto& p : *many) p = resolve_against(base_dir, p);
+    }
     f->set(c, v);
 }
 
 }  // namespace
 
-void apply_yaml_text(RunConfig& config, const std::string& yaml, const std::string& origin) {
+void apply_yaml_text(RunConfig& config, const std::string& yaml, const std::string& origin,
+                     const std::string& base_dir) {
     YAML::Node root;
     try {
         root = YAML::Load(yaml);
@@ -89,7 +106,7 @@ void apply_yaml_text(RunConfig& config, const std::string& yaml, const std::stri
         const std::string line = at(origin, entry.first);
         if (name.find('.') != std::string::npos) {
             once(name, entry.first);
-            apply_node(config, name, entry.second, line);
+            apply_node(config, name, entry.second, line, base_dir);
             continue;
         }
         if (!is_section(name)) unknown_key(line, name);
@@ -100,17 +117,30 @@ void apply_yaml_text(RunConfig& config, const std::string& yaml, const std::stri
         for (const auto& kv : entry.second) {
             const std::string key = name + "." + kv.first.Scalar();
             once(key, kv.first);
-            apply_node(config, key, kv.second, at(origin, kv.first));
+            apply_node(config, key, kv.second, at(origin, kv.first), base_dir);
         }
     }
 }
 
 void apply_yaml_file(RunConfig& config, const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        if (fs::is_regular_file(fs::path(path) / "config.yaml", ec))
+            throw ConfigError(path +
+                              ": is a run directory, not a config file; continue that run "
+                              "with `mmupt train --resume " +
+                              path + "`, or pass its " + path + "/config.yaml");
+        throw ConfigError(path +
+                          ": is a directory, not a config file; pass a YAML file (write "
+                          "one with `mmupt config > run.yaml`)");
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) throw ConfigError(path + ": cannot open the config file (does it exist?)");
     std::ostringstream text;
     text << in.rdbuf();
-    apply_yaml_text(config, text.str(), path);
+    apply_yaml_text(config, text.str(), path,
+                    fs::absolute(fs::path(path), ec).lexically_normal().parent_path().string());
 }
 
 RunConfig load_config(const std::string& yaml_path, const std::vector<std::string>& overrides,

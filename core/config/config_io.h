@@ -13,9 +13,14 @@ namespace mmupt {
 
 // Applies a YAML document on top of `config`. Accepts nested sections (`rollout: {n: 8}`) and
 // dotted top-level keys (`rollout.n: 8`). Unknown keys, wrong types and malformed YAML throw
-// ConfigError naming `origin` (a file name) and the 1-based line.
-void apply_yaml_text(RunConfig& config, const std::string& yaml, const std::string& origin);
-void apply_yaml_file(RunConfig& config, const std::string& path);  // also: missing / unreadable
+// ConfigError naming `origin` (a file name) and the 1-based line. With `base_dir`, relative
+// paths (model.path, data.train_files, data.val_files, trainer.output_dir) are resolved
+// against it, `..` included.
+void apply_yaml_text(RunConfig& config, const std::string& yaml, const std::string& origin,
+                     const std::string& base_dir = "");
+// A file: relative paths in it are relative to its own directory. Also throws for a missing,
+// unreadable file or a directory (naming what to pass instead).
+void apply_yaml_file(RunConfig& config, const std::string& path);
 
 // The layered load: defaults, then `yaml_path` (skipped when empty), then each "key=value"
 // override in order, then validate(config, for_training). Throws ConfigError.

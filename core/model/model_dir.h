@@ -51,6 +51,11 @@ struct SaveModelOptions {
     at::ScalarType dtype = at::kBFloat16;  // dtype written to disk (and to config.json)
 };
 
+// The files save_model_dir reads from the source directory besides the weights: tokenizer and
+// chat template files (copied verbatim), preprocessor_config.json and generation_config.json
+// (read, then written). A run keeps its own copy in RUN/model_files (trainer_checkpoint.h).
+const std::vector<std::string>& model_side_files();
+
 // Writes config.json, generation_config.json, the weights, and copies the tokenizer and
 // preprocessor files from `source_dir` (the directory the model was loaded from).
 void save_model_dir(const std::string& out_dir, const VlmModel& model, const ModelDir& source,

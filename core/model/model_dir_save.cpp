@@ -167,6 +167,16 @@ fs::path unique_dir(const fs::path& parent, const std::string& stem) {
 
 }  // namespace
 
+const std::vector<std::string>& model_side_files() {
+    static const std::vector<std::string> files = [] {
+        std::vector<std::string> f(std::begin(kCopiedFiles), std::end(kCopiedFiles));
+        f.push_back("preprocessor_config.json");
+        f.push_back("generation_config.json");
+        return f;
+    }();
+    return files;
+}
+
 void save_model_dir(const std::string& out_dir, const VlmModel& model, const ModelDir& source,
                     const SaveModelOptions& options) {
     fs::path out = fs::absolute(fs::path(out_dir)).lexically_normal();

@@ -20,6 +20,11 @@
 namespace mmupt {
 namespace {
 
+double now_s() {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 // Forwards to the client's observer (which may be swapped at any time) and tracks the state.
 class Relay : public SessionObserver {
   public:
@@ -89,8 +94,10 @@ class EngineSession : public Session {
         RunConfig config = load_config(c.yaml_path, c.overrides, /*for_training=*/true);
         submit([this, config] { return Trainer::start(config, &relay_, &control_)->run(); });
     }
-    void resume_training(const std::string& run_dir) override {
-        submit([this, run_dir] { return Trainer::resume(run_dir, &relay_, &control_)->run(); });
+    void resume_training(const std::string& run_dir, const ResumeOptions& options = {}) override {
+        submit([this, run_dir, options] {
+            return Trainer::resume(run_dir, &relay_, &control_, options)->run();
+        });
     }
     void preview_votes(const ConfigSource& c, int num_images) override {
         RunConfig config = load_config(c.yaml_path, c.overrides);
@@ -101,10 +108,18 @@ class EngineSession : public Session {
             return RunFinished{end, "", static_cast<int>(groups.size()), ""};
         });
     }
-    void export_checkpoint(const std::string& checkpoint_dir, const std::string& out_dir) override {
-        submit([this, checkpoint_dir, out_dir] {
+    void export_checkpoint(const std::string& checkpoint_dir, const std::string& out_dir,
+                           bool replace_earlier_export = false) override {
+        submit([this, checkpoint_dir, out_dir, replace_earlier_export] {
             relay_.on_progress("export", 0.0);
-            export_model(checkpoint_dir, out_dir);
+            ExportOptions options;
+            options.force = replace_earlier_export;
+            const ExportReport r = export_model(checkpoint_dir, out_dir, options);
+            relay_.on_log({LogLevel::info,
+                           "exported " + checkpoint_dir + " -> " + r.out_dir + " (" + r.dtype +
+                               ", " + std::to_string(r.tensors) + " tensors, " +
+                               std::to_string(r.bytes) + " bytes)",
+                           now_s()});
             relay_.on_progress("export", 1.0);
             return RunFinished{RunState::finished, "", 0, out_dir};
         });
@@ -153,10 +168,7 @@ class EngineSession : public Session {
             } catch (const std::exception& e) {
                 result.state = RunState::failed;
                 result.message = e.what();
-                const double now = std::chrono::duration<double>(
-                                       std::chrono::system_clock::now().time_since_epoch())
-                                       .count();
-                relay_.on_log({LogLevel::error, e.what(), now});
+                relay_.on_log({LogLevel::error, e.what(), now_s()});
             }
             relay_.on_state(result.state);
             relay_.on_finished(result);

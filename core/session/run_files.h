@@ -16,6 +16,9 @@ inline constexpr const char* kMetrics = "metrics.jsonl";
 inline constexpr const char* kSamples = "samples.jsonl";
 inline constexpr const char* kLog = "train.log";
 inline constexpr const char* kCheckpoints = "checkpoints";
+inline constexpr const char* kModelFiles = "model_files";  // tokenizer etc. every save copies
+inline constexpr const char* kStatus = "status.json";      // running / finished / interrupted ...
+inline constexpr const char* kLock = ".lock";              // flock'ed by the one writer
 }  // namespace run_files
 
 // One JSON object per line, no trailing newline. Non-finite values are written as null.

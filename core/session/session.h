@@ -30,6 +30,14 @@ struct ConfigSource {
     std::vector<std::string> overrides;  // "rollout.n=8", applied in order
 };
 
+// How `resume_training` may change a run's config (`mmupt train --resume RUN --set ...`): the
+// overrides go over RUN/config.yaml; a change that alters the trajectory (config_diff.h) is
+// refused with the list of keys unless allow_config_change, which records it in train.log.
+struct ResumeOptions {
+    std::vector<std::string> overrides;  // "trainer.max_steps=10", applied in order
+    bool allow_config_change = false;
+};
+
 class Session {
   public:
     virtual ~Session() = default;
@@ -44,11 +52,13 @@ class Session {
 
     // Long-running work on the worker thread; each throws mmupt::Error at once if a run is active.
     virtual void start_training(const ConfigSource& config) = 0;
-    virtual void resume_training(const std::string& run_dir) = 0;
+    virtual void resume_training(const std::string& run_dir, const ResumeOptions& options = {}) = 0;
     // Samples G answers for the first `num_images` examples and votes; reports on_groups.
     virtual void preview_votes(const ConfigSource& config, int num_images) = 0;
-    virtual void export_checkpoint(const std::string& checkpoint_dir,
-                                   const std::string& out_dir) = 0;
+    // Writes only where inspect_export_target (core/io/export_target.h) allows: ask the user
+    // before passing replace_earlier_export = true for an EarlierExport target.
+    virtual void export_checkpoint(const std::string& checkpoint_dir, const std::string& out_dir,
+                                   bool replace_earlier_export = false) = 0;
 
     // Run control, callable from any thread; take effect between steps.
     virtual void pause() = 0;

@@ -62,6 +62,7 @@ struct RunFinished {
     std::string message;                  // the error for `failed`
     int last_step = 0;
     std::string run_dir;
+    bool interrupted = false;  // `finished` by a stop before the last step (status.json says so)
 };
 
 // What a model directory holds, for the setup form (validated on pick).

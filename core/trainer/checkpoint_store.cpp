@@ -10,6 +10,7 @@
 #include "core/session/run_files.h"
 #include "core/util/errors.h"
 #include "core/util/log.h"
+#include "core/util/test_pause.h"
 
 namespace mmupt {
 namespace fs = std::filesystem;
@@ -66,6 +67,7 @@ CheckpointInfo CheckpointStore::commit(int step, const nlohmann::json& trainer_s
         }
         for (const auto& e : fs::directory_iterator(tmp)) sync_path(e.path());
         sync_path(tmp);
+        test_pause_point("checkpoint-tmp");  // complete in .tmp-step-N, not yet published
         fs::path old = dir / (".old-step-" + std::to_string(step));
         if (fs::exists(dst)) {
             fs::remove_all(old, ec);
@@ -74,6 +76,7 @@ CheckpointInfo CheckpointStore::commit(int step, const nlohmann::json& trainer_s
         fs::rename(tmp, dst);
         sync_path(dir);
         fs::remove_all(old, ec);
+        test_pause_point("checkpoint-renamed");  // published, older ones not yet pruned
     } catch (const fs::filesystem_error& e) {
         abort(step);
         throw CheckpointError(std::string("cannot publish checkpoint step-") +
@@ -82,13 +85,17 @@ CheckpointInfo CheckpointStore::commit(int step, const nlohmann::json& trainer_s
         abort(step);
         throw;
     }
+    // Only checkpoints older than the one just published (the newest complete one) go; nothing
+    // else reads them: the run's tokenizer files live in RUN/model_files.
     if (keep_last_ > 0) {
         auto all = list_checkpoints(run_dir_);
         for (size_t i = 0; i + static_cast<size_t>(keep_last_) < all.size(); ++i) {
+            if (all[i].step >= step) continue;
             fs::remove_all(all[i].path, ec);
             if (ec) log_warning("could not prune " + all[i].path + ": " + ec.message());
         }
     }
+    test_pause_point("checkpoint-pruned");
     for (const auto& c : list_checkpoints(run_dir_))
         if (c.step == step) return c;
     throw CheckpointError("checkpoint step-" + std::to_string(step) + " vanished after commit");

@@ -1,6 +1,7 @@
 // Checkpoint directories of a run: each save is written into checkpoints/.tmp-step-N, with
 // trainer_state.json last, fsynced, then renamed to checkpoints/step-N; only the newest
-// `keep_last` are kept. A crash at any point leaves either the old set or the new one complete.
+// `keep_last` are kept, and only checkpoints older than the one just published are pruned.
+// A crash at any point leaves either the old set or the new one complete.
 // What goes inside (model weights, optimizer state) is the trainer's business, not this file's.
 #pragma once
 #include <nlohmann/json_fwd.hpp>

@@ -5,10 +5,14 @@
 
 #include <filesystem>
 
+#include "core/config/config_io.h"
 #include "core/data/dataset.h"
+#include "core/io/export_target.h"
 #include "core/io/safetensors_file.h"
 #include "core/model/model_dir.h"
 #include "core/session/run_files.h"
+#include "core/session/run_lock.h"
+#include "core/trainer/trainer.h"
 #include "core/util/errors.h"
 
 namespace mmupt {
@@ -79,15 +83,82 @@ std::string find_checkpoint(const std::string& run_dir, int step) {
                           " (have: " + have + ")");
 }
 
-void export_model(const std::string& model_dir, const std::string& out_dir) {
-    if (fs::exists(out_dir) && !fs::is_empty(out_dir) &&
-        fs::equivalent(fs::absolute(model_dir), fs::absolute(out_dir)))
-        throw CheckpointError("export: the output directory is the source itself");
+namespace {
+
+// checkpoints/step-N -> the run directory, when `model_dir` is a checkpoint of a run.
+std::optional<fs::path> run_of_checkpoint(const std::string& model_dir) {
+    const fs::path dir = fs::absolute(model_dir).lexically_normal();
+    const fs::path run = dir.parent_path().parent_path();
+    std::error_code ec;
+    if (dir.parent_path().filename() == run_files::kCheckpoints &&
+        fs::is_regular_file(run / run_files::kConfig, ec))
+        return run;
+    return std::nullopt;
+}
+
+// The dtype of the stored floating-point weights (the first one found in the headers).
+at::ScalarType stored_dtype(const std::string& model_dir) {
+    SafetensorsCheckpoint ckpt = open_checkpoint(model_dir);
+    for (const auto& shard : ckpt.shards)
+        for (const auto& t : shard.header().tensors) {
+            if (t.dtype == StDtype::F32) return at::kFloat;
+            if (t.dtype == StDtype::BF16) return at::kBFloat16;
+            if (t.dtype == StDtype::F16) return at::kHalf;
+        }
+    return at::kFloat;
+}
+
+uint64_t directory_bytes(const fs::path& dir) {
+    uint64_t bytes = 0;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+        if (e.is_regular_file(ec)) bytes += e.file_size(ec);
+    return bytes;
+}
+
+}  // namespace
+
+std::vector<std::string> export_protected_dirs(const std::string& model_dir) {
+    std::vector<std::string> dirs = {model_dir};
+    if (auto run = run_of_checkpoint(model_dir)) {
+        dirs.push_back(run->string());
+        try {
+            dirs.push_back(load_config((*run / run_files::kConfig).string(), {}).model.path);
+        } catch (const Error&) {  // an unreadable config.yaml: the run directory still counts
+        }
+    }
+    return dirs;
+}
+
+ExportReport export_model(const std::string& model_dir, const std::string& out_dir,
+                          const ExportOptions& options) {
+    std::vector<fs::path> protect;
+    for (const auto& d : export_protected_dirs(model_dir)) protect.emplace_back(d);
+    const ExportTarget target = inspect_export_target(out_dir, protect);
+    if (target.kind == ExportTargetKind::Refused)
+        throw CheckpointError("export: refusing to write " + target.reason);
+    if (target.kind == ExportTargetKind::EarlierExport && !options.force)
+        throw CheckpointError("export: " + target.reason + "; add --force to replace it");
+    std::optional<RunLock> lock;  // rotation must not delete the checkpoint while it is read
+    if (auto run = run_of_checkpoint(model_dir)) lock.emplace(run->string(), "mmupt export");
+    const at::ScalarType dtype =
+        options.dtype ? to_scalar_type(*options.dtype) : stored_dtype(model_dir);
     ModelOptions o;  // fp32 on the CPU: exact for any stored dtype
     LoadedModel m = load_model(model_dir, o);
+    lock.reset();
     SaveModelOptions save;
-    save.dtype = at::kBFloat16;
-    save_model_dir(out_dir, m.model, m.dir, save);
+    save.dtype = dtype;
+    const fs::path out = fs::weakly_canonical(fs::absolute(out_dir));
+    save_model_dir(out.string(), m.model, m.dir, save);
+    ExportReport report;
+    report.out_dir = out.string();
+    report.dtype = dtype == at::kFloat      ? "float32"
+                   : dtype == at::kBFloat16 ? "bfloat16"
+                                            : "float16";
+    write_export_marker(out, fs::absolute(model_dir).lexically_normal().string(), report.dtype);
+    report.tensors = static_cast<int64_t>(m.model->state_dict().size());
+    report.bytes = directory_bytes(out);
+    return report;
 }
 
 }  // namespace mmupt

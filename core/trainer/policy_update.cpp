@@ -7,6 +7,8 @@
 #include <cmath>
 #include <limits>
 
+#include "core/util/test_pause.h"
+
 namespace mmupt {
 namespace {
 
@@ -147,6 +149,7 @@ UpdateStats ppo_update(VlmModel& policy, AdamW& optimizer, const PolicyBatch& ba
                 if (epoch == 0) acc.stats.tokens += mb.tokens;
             }
             if (any_gradient) acc.optimizer_step(optimizer, plan);
+            test_pause_point("update");  // weights moved, the step not yet reported
         }
     }
     return acc.finish();

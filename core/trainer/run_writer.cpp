@@ -1,6 +1,8 @@
 // Run-directory appends and the resume truncation (run_writer.h).
 #include "core/trainer/run_writer.h"
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include <ctime>
@@ -11,6 +13,7 @@
 #include "core/io/atomic_file.h"
 #include "core/session/run_files.h"
 #include "core/util/errors.h"
+#include "core/util/test_pause.h"
 
 namespace mmupt {
 namespace fs = std::filesystem;
@@ -54,6 +57,20 @@ void RunWriter::append_log(const LogRecord& record) {
                 std::string(stamp) + " " + log_level_name(record.level) + " " + record.message);
 }
 
+void RunWriter::write_status(const std::string& state, int step, int total_steps,
+                             const std::string& message) {
+    const nlohmann::json j = {{"state", state},
+                              {"step", step},
+                              {"total_steps", total_steps},
+                              {"pid", static_cast<long long>(::getpid())},
+                              {"message", message},
+                              {"time", static_cast<long long>(std::time(nullptr))}};
+    const std::string text = j.dump(2) + "\n";
+    AtomicFile out(path(run_files::kStatus));
+    out.write(text.data(), text.size());
+    out.commit();
+}
+
 int RunWriter::truncate_after(int step) {
     int dropped = 0;
     for (const char* file : {run_files::kMetrics, run_files::kSamples}) {
@@ -77,6 +94,7 @@ int RunWriter::truncate_after(int step) {
         AtomicFile out(path(file));
         out.write(kept.data(), kept.size());
         out.commit();
+        test_pause_point("resume-truncate");  // after the first file (metrics.jsonl)
     }
     return dropped;
 }

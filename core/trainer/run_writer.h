@@ -1,5 +1,6 @@
 // Appends a run's records to its directory (docs/run_dir.md): metrics.jsonl, samples.jsonl and
-// train.log, one complete line per write, flushed, so the studio can follow a live run. On
+// train.log, one complete line per write, flushed, so the studio can follow a live run, and
+// status.json (the run's state), replaced atomically. On
 // resume, records of steps past the checkpoint (and a line torn by a kill) are dropped first.
 // Not here: config.yaml (write_resolved_config) or checkpoints (trainer_checkpoint.h).
 // One writer per run; not thread-safe. Errors: CheckpointError naming the file.
@@ -19,6 +20,11 @@ class RunWriter {
     void append_metrics(const StepMetrics& metrics);
     void append_groups(const std::vector<RolloutGroup>& groups);
     void append_log(const LogRecord& record);
+
+    // Replaces status.json atomically: {"state": running | finished | interrupted | failed |
+    // cancelled, "step", "total_steps", "pid", "message", "time"} (docs/run_dir.md).
+    void write_status(const std::string& state, int step, int total_steps,
+                      const std::string& message = "");
 
     // Rewrites metrics.jsonl and samples.jsonl keeping only complete records of steps <= `step`
     // (atomically, file by file). Returns how many records were dropped.

@@ -11,6 +11,9 @@
 #include <set>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
+#include "core/config/config_diff.h"
 #include "core/config/config_io.h"
 #include "core/session/run_files.h"
 #include "core/util/errors.h"
@@ -94,6 +97,7 @@ std::unique_ptr<Trainer> Trainer::start(const RunConfig& config_in, SessionObser
                                         const TrainerControl* control) {
     RunConfig config = with_absolute_paths(config_in);
     validate(config, /*for_training=*/true);
+    RunLock lock(config.trainer.output_dir, "mmupt train");  // before the check: no race
     if (holds_a_run(config.trainer.output_dir))
         throw ConfigError("trainer.output_dir = '" + config.trainer.output_dir +
                           "' already holds a run; continue it with `mmupt train --resume " +
@@ -102,30 +106,63 @@ std::unique_ptr<Trainer> Trainer::start(const RunConfig& config_in, SessionObser
         throw ConfigError("model.path = '" + config.model.path +
                           "' is not a directory; give a Hugging Face model directory "
                           "(config.json, *.safetensors, tokenizer files)");
-    return std::make_unique<Trainer>(config, load_training_model(config, config.model.path),
-                                     observer, control, std::nullopt);
+    return std::unique_ptr<Trainer>(new Trainer(config,
+                                                load_training_model(config, config.model.path),
+                                                observer, control, std::nullopt, std::move(lock)));
 }
 
 std::unique_ptr<Trainer> Trainer::resume(const std::string& run_dir, SessionObserver* observer,
-                                         const TrainerControl* control) {
+                                         const TrainerControl* control,
+                                         const ResumeOptions& options) {
     const std::string dir = fs::absolute(run_dir).lexically_normal().string();
     const fs::path config_path = fs::path(dir) / run_files::kConfig;
     if (!fs::exists(config_path))
         throw CheckpointError("'" + dir + "' is not a run directory: it has no " +
                               run_files::kConfig);
-    RunConfig config = load_config(config_path.string(), {}, /*for_training=*/true);
+    RunLock lock(dir, "mmupt train --resume");  // before any cleanup: the holder may be writing
+    RunConfig config = load_config(config_path.string(), options.overrides, true);
     config.trainer.output_dir = dir;
     CheckpointStore store(dir, static_cast<int>(config.trainer.keep_last));
     store.clean_incomplete();
     std::optional<CheckpointInfo> latest = store.latest();
+    // The config the checkpoint was trained with against the one resumed with.
+    std::vector<ConfigChange> changes;
+    if (latest) changes = diff_configs(read_checkpoint_config(latest->path), to_json(config));
+    std::vector<ConfigChange> altering;
+    for (const auto& c : changes)
+        if (c.alters_trajectory) altering.push_back(c);
+    if (!altering.empty() && !options.allow_config_change)
+        throw ConfigError(
+            "resuming '" + dir + "' with a config that changes what the run computes (" +
+            describe(altering) + "); undo the edit of " + config_path.string() +
+            " or the --set, or pass --allow-config-change to continue with it (the change is "
+            "recorded in train.log). Changeable on resume: trainer.max_steps, save_every, "
+            "keep_last, log_every, val_every, threads, model.device");
     const std::string policy_dir = latest ? latest->path : config.model.path;
-    return std::make_unique<Trainer>(config, load_training_model(config, policy_dir), observer,
-                                     control, latest ? latest->path : std::string());
+    std::unique_ptr<Trainer> t(new Trainer(config, load_training_model(config, policy_dir),
+                                           observer, control, latest ? latest->path : std::string(),
+                                           std::move(lock)));
+    if (!changes.empty()) {
+        t->log(altering.empty() ? LogLevel::info : LogLevel::warning,
+               std::string(altering.empty() ? "config changed on resume: "
+                                            : "config changed on resume "
+                                              "(--allow-config-change): ") +
+                   describe(changes));
+    }
+    if (!changes.empty() || !options.overrides.empty()) write_resolved_config(config, dir);
+    return t;
 }
 
 Trainer::Trainer(const RunConfig& config, TrainingModel model, SessionObserver* observer,
                  const TrainerControl* control, const std::optional<std::string>& resume_from)
-    : config_(config),
+    : Trainer(config, std::move(model), observer, control, resume_from,
+              RunLock(config.trainer.output_dir, "mmupt train")) {}
+
+Trainer::Trainer(const RunConfig& config, TrainingModel model, SessionObserver* observer,
+                 const TrainerControl* control, const std::optional<std::string>& resume_from,
+                 RunLock lock)
+    : lock_(std::move(lock)),
+      config_(config),
       model_(std::move(model)),
       observer_(observer),
       control_(control),
@@ -137,6 +174,10 @@ Trainer::Trainer(const RunConfig& config, TrainingModel model, SessionObserver* 
     const TrainerConfig& t = config_.trainer;
     if (t.threads > 0) at::set_num_threads(static_cast<int>(t.threads));
     if (!resume_from) write_resolved_config(config_, writer_.dir());
+    // Every save copies the tokenizer / processor files from the run's own copy, never from a
+    // checkpoint that rotation may delete (or from model.path, which may change).
+    if (!model_.dir.path.empty())
+        model_.dir.path = ensure_run_model_files(writer_.dir(), model_.dir.path);
     log(LogLevel::info, std::string(resume_from ? "resuming" : "starting") + " run in " +
                             writer_.dir() + " on " + device_.str() + " (" +
                             c10::toString(model_.policy->options().dtype) + ", " +
@@ -237,6 +278,7 @@ CheckpointInfo Trainer::save_checkpoint() {
     state_.cursor = cursor_->state();
     TrainerState saved = state_;
     saved.elapsed_s = elapsed_s();  // state_.elapsed_s stays the time before this process
+    saved.config_json = to_json(config_).dump();  // what a resume compares its config with
     CheckpointInfo info = write_checkpoint(store_, saved, model_.policy, model_.dir, *optimizer_);
     last_saved_step_ = state_.step;
     log(LogLevel::info, "checkpoint " + info.path);
@@ -250,6 +292,7 @@ RunFinished Trainer::run() {
     started_ = std::chrono::steady_clock::now();
     set_state(RunState::running);
     try {
+        writer_.write_status("running", state_.step, total_steps_);
         const int64_t every = config_.trainer.save_every;
         while (state_.step < total_steps_) {
             if (!wait_while_paused() || (control_ && (control_->stop || control_->cancel))) break;
@@ -263,16 +306,25 @@ RunFinished Trainer::run() {
             log(LogLevel::warning, "cancelled after step " + std::to_string(state_.step) +
                                        "; the last checkpoint is the resume point");
             result.state = RunState::cancelled;
+            writer_.write_status("cancelled", state_.step, total_steps_);
         } else {
             if (control_ && control_->stop) set_state(RunState::stopping);
             if (last_saved_step_ != state_.step && state_.bad_steps == 0) save_checkpoint();
             result.state = RunState::finished;
+            result.interrupted = state_.step < total_steps_;
+            if (result.interrupted)
+                log(LogLevel::info, "interrupted after step " + std::to_string(state_.step) +
+                                        "; continue with `mmupt train --resume " + writer_.dir() +
+                                        "`");
+            writer_.write_status(result.interrupted ? "interrupted" : "finished", state_.step,
+                                 total_steps_);
         }
     } catch (const std::exception& e) {
         result.state = RunState::failed;
         result.message = e.what();
         try {
             log(LogLevel::error, std::string("run failed: ") + e.what());
+            writer_.write_status("failed", state_.step, total_steps_, e.what());
         } catch (...) {  // the run directory itself may be what failed
         }
     }

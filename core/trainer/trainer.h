@@ -2,7 +2,8 @@
 // (`accuracy` GRPO, `sft`) on the calling thread, which owns every tensor. Trainer::train_step
 // is the method, top to bottom (STYLE §5); run() is the loop around it: pause / stop / cancel
 // between steps, metrics and samples appended to the run directory, checkpoints every
-// trainer.save_every steps and at the end, K consecutive non-finite steps fail the run.
+// trainer.save_every steps and at the end (also after a stop: status.json `interrupted`),
+// K consecutive non-finite steps fail the run.
 // Departures from the reference (EasyR1-based MM-UPT code), on purpose:
 //  1. Micro-batch losses are weighted by their share of the mini-batch's tokens, so gradient
 //     accumulation gives exactly the token-mean over the mini-batch (policy_update.h).
@@ -23,6 +24,7 @@
 #include "core/data/data_cursor.h"
 #include "core/data/dataset.h"
 #include "core/model/model_dir.h"
+#include "core/session/run_lock.h"
 #include "core/session/session.h"
 #include "core/trainer/adamw.h"
 #include "core/trainer/checkpoint_store.h"
@@ -63,12 +65,16 @@ class Trainer {
     // Loads the model and the data and writes config.yaml. Throws mmupt::Error.
     static std::unique_ptr<Trainer> start(const RunConfig& config, SessionObserver* observer,
                                           const TrainerControl* control);
-    // Continues `run_dir` from its newest complete checkpoint (config from its config.yaml).
+    // Continues `run_dir` from its newest complete checkpoint (config from its config.yaml, with
+    // options.overrides on top, checked against the checkpoint's own config: ConfigError lists
+    // trajectory-altering changes unless options.allow_config_change).
     static std::unique_ptr<Trainer> resume(const std::string& run_dir, SessionObserver* observer,
-                                           const TrainerControl* control);
+                                           const TrainerControl* control,
+                                           const ResumeOptions& options = {});
     // With a model built by the caller (tests). `resume_from`: nullopt = a new run (the
     // directory must not hold one); "" = continue the directory's run from step 0 (no complete
     // checkpoint yet); a path = continue from that checkpoint (the model must come from it).
+    // Every Trainer holds the run directory's lock (run_lock.h) for its lifetime.
     Trainer(const RunConfig& config, TrainingModel model, SessionObserver* observer,
             const TrainerControl* control,
             const std::optional<std::string>& resume_from = std::nullopt);
@@ -89,6 +95,9 @@ class Trainer {
     VlmModel& policy() { return model_.policy; }
 
   private:
+    Trainer(const RunConfig& config, TrainingModel model, SessionObserver* observer,
+            const TrainerControl* control, const std::optional<std::string>& resume_from,
+            RunLock lock);
     std::vector<Prompt> next_prompts();
     GenerationParams generation_params(int step) const;
     UpdatePlan update_plan(int64_t rows_per_prompt) const;
@@ -102,6 +111,7 @@ class Trainer {
     bool wait_while_paused();  // false when stop / cancel came while paused
     double elapsed_s() const;
 
+    RunLock lock_;  // first: held before anything in the run directory is touched
     RunConfig config_;
     TrainingModel model_;
     SessionObserver* observer_;

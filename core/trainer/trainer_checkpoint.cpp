@@ -10,7 +10,9 @@
 
 #include "core/io/safetensors_torch.h"
 #include "core/io/safetensors_writer.h"
+#include "core/session/run_files.h"
 #include "core/util/errors.h"
+#include "core/util/test_pause.h"
 
 namespace mmupt {
 namespace fs = std::filesystem;
@@ -20,20 +22,22 @@ json to_json(const TrainerState& s) {
     json metrics = json::object();
     for (const auto& [k, v] : s.metrics)
         if (std::isfinite(v)) metrics[k] = v;
-    return {{"step", s.step},
-            {"optimizer_steps", s.optimizer_steps},
-            {"data_cursor",
-             {{"seed", s.cursor.seed},
-              {"epoch", s.cursor.epoch},
-              {"position", s.cursor.position},
-              {"dataset_size", s.cursor.dataset_size},
-              {"shuffle", s.cursor.shuffle}}},
-            {"rng",
-             {{"sampling_seed", s.sampling_seed},
-              {"scheme", "counter-based draws keyed by (seed, step, prompt, sample, position)"}}},
-            {"elapsed_s", s.elapsed_s},
-            {"bad_steps", s.bad_steps},
-            {"metrics", metrics}};
+    json j = {{"step", s.step},
+              {"optimizer_steps", s.optimizer_steps},
+              {"data_cursor",
+               {{"seed", s.cursor.seed},
+                {"epoch", s.cursor.epoch},
+                {"position", s.cursor.position},
+                {"dataset_size", s.cursor.dataset_size},
+                {"shuffle", s.cursor.shuffle}}},
+              {"rng",
+               {{"sampling_seed", s.sampling_seed},
+                {"scheme", "counter-based draws keyed by (seed, step, prompt, sample, position)"}}},
+              {"elapsed_s", s.elapsed_s},
+              {"bad_steps", s.bad_steps},
+              {"metrics", metrics}};
+    if (!s.config_json.empty()) j["config"] = json::parse(s.config_json);
+    return j;
 }
 
 TrainerState trainer_state_from_json(const json& j, const std::string& source) {
@@ -81,13 +85,57 @@ CheckpointInfo write_checkpoint(CheckpointStore& store, const TrainerState& stat
     }
 }
 
-TrainerState read_trainer_state(const std::string& checkpoint_dir) {
-    const std::string path = (fs::path(checkpoint_dir) / kTrainerStateFile).string();
+namespace {
+
+json read_state_json(const std::string& checkpoint_dir, std::string& path) {
+    path = (fs::path(checkpoint_dir) / kTrainerStateFile).string();
     std::ifstream in(path);
     if (!in) throw CheckpointError(path + ": cannot read the trainer state");
     json j = json::parse(in, nullptr, false);
     if (j.is_discarded()) throw CheckpointError(path + ": not valid JSON");
+    return j;
+}
+
+void copy_into(const fs::path& from, const fs::path& to) {
+    std::error_code ec;
+    fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
+    if (ec)
+        throw CheckpointError("cannot copy '" + from.string() + "' to '" + to.string() +
+                              "': " + ec.message() + " (is the disk full?)");
+}
+
+}  // namespace
+
+TrainerState read_trainer_state(const std::string& checkpoint_dir) {
+    std::string path;
+    const json j = read_state_json(checkpoint_dir, path);
     return trainer_state_from_json(j, path);
+}
+
+json read_checkpoint_config(const std::string& checkpoint_dir) {
+    std::string path;
+    const json j = read_state_json(checkpoint_dir, path);
+    if (!j.is_object() || !j.contains("config") || !j["config"].is_object()) return nullptr;
+    return j["config"];
+}
+
+std::string ensure_run_model_files(const std::string& run_dir, const std::string& source_dir) {
+    const fs::path dst = fs::path(run_dir) / run_files::kModelFiles;
+    std::error_code ec;
+    if (fs::is_directory(dst, ec)) return dst.string();
+    const fs::path tmp = fs::path(run_dir) / (std::string(".tmp-") + run_files::kModelFiles);
+    fs::remove_all(tmp, ec);
+    fs::create_directories(tmp, ec);
+    if (ec)
+        throw CheckpointError("cannot create '" + tmp.string() + "': " + ec.message() +
+                              " (is the disk full or read-only?)");
+    for (const std::string& name : model_side_files())
+        if (fs::is_regular_file(fs::path(source_dir) / name, ec))
+            copy_into(fs::path(source_dir) / name, tmp / name);
+    test_pause_point("model-files");
+    fs::rename(tmp, dst, ec);
+    if (ec) throw CheckpointError("cannot move '" + tmp.string() + "' into place: " + ec.message());
+    return dst.string();
 }
 
 std::map<std::string, at::Tensor> read_optimizer_state(const std::string& checkpoint_dir) {

@@ -32,6 +32,7 @@ struct TrainerState {
     double elapsed_s = 0.0;                 // wall time of the run so far (for time_s)
     int bad_steps = 0;                      // consecutive non-finite steps so far
     std::map<std::string, double> metrics;  // the step's metrics (shown by the checkpoint list)
+    std::string config_json;  // to_json(RunConfig) of the run at save time ("" = not recorded)
 };
 
 nlohmann::json to_json(const TrainerState& state);
@@ -45,6 +46,16 @@ CheckpointInfo write_checkpoint(CheckpointStore& store, const TrainerState& stat
                                 const AdamW& optimizer);
 
 TrainerState read_trainer_state(const std::string& checkpoint_dir);
+// The run config a checkpoint was trained with (trainer_state.json "config", as
+// to_json(RunConfig)); null JSON for checkpoints written before it was recorded.
+nlohmann::json read_checkpoint_config(const std::string& checkpoint_dir);
+
+// RUN/model_files: the run's own copy of model_side_files() (tokenizer, processor, chat
+// template, generation config) taken from `source_dir` the first time (model.path for a new
+// run, the checkpoint resumed from for a run older than this directory), written into a
+// temporary directory and renamed into place. Every checkpoint copies from it, so rotation
+// never deletes what a later save needs. Returns its path; throws CheckpointError.
+std::string ensure_run_model_files(const std::string& run_dir, const std::string& source_dir);
 std::map<std::string, at::Tensor> read_optimizer_state(const std::string& checkpoint_dir);
 
 }  // namespace mmupt

@@ -12,6 +12,7 @@
 #include "core/trainer/evaluate.h"
 #include "core/trainer/trainer.h"
 #include "core/util/errors.h"
+#include "core/util/test_pause.h"
 
 namespace mmupt {
 namespace {
@@ -111,6 +112,7 @@ UpdatePlan Trainer::update_plan(int64_t rows_per_prompt) const {
 
 std::optional<StepMetrics> Trainer::train_step() {
     const int step = state_.step + 1;
+    test_pause_set_step(step);
     const auto t0 = Clock::now();
     const DataCursorState cursor_before = cursor_->state();
     std::vector<Prompt> prompts = next_prompts();  // B prompts: image + question + format prompt
@@ -146,6 +148,7 @@ StepMetrics Trainer::grpo_step(int step, const std::vector<Prompt>& prompts, boo
     Rollout rollout =
         sample_rollout(model_.policy, prompts, generation_params(step), model_.dir.tokenizer);
     const double rollout_s = seconds_since(t_rollout);
+    test_pause_point("rollout");
     if (control_ && control_->cancel) return cancelled = true, m;
 
     // 2. Extract answers, vote per group, reward (labels only reach the `accuracy` baseline).
@@ -288,7 +291,9 @@ void Trainer::validate_into(StepMetrics& m) {
 
 void Trainer::report_step(const StepMetrics& m, const std::vector<RolloutGroup>& groups) {
     writer_.append_metrics(m);
+    test_pause_point("metrics");  // metrics.jsonl has the step, samples.jsonl not yet
     writer_.append_groups(groups);
+    test_pause_point("report");
     if (observer_) {
         observer_->on_step(m);
         if (!groups.empty()) observer_->on_groups(groups);

@@ -1,5 +1,7 @@
-// `mmupt export --run DIR [--step N] --out DIR`: a run's checkpoint (the newest by default) as a
-// Hugging Face model directory in bfloat16, loadable by this project and by transformers.
+// `mmupt export --run DIR [--step N] --out DIR [--dtype D] [--force]`: a run's checkpoint (the
+// newest by default) as a Hugging Face model directory, in the checkpoint's own dtype unless
+// --dtype says otherwise. Writes only a new or empty directory, or an earlier export with
+// --force (core/io/export_target.h); prints what it wrote.
 #include <cstdio>
 
 #include "app/cli/args.h"
@@ -13,13 +15,31 @@ int run_export(const std::vector<std::string>& args) {
     ArgParser p("export", "Write a run's checkpoint as a Hugging Face model directory.");
     p.option("--run", "DIR", "the run directory (trainer.output_dir)")
         .option("--step", "N", "checkpoint step; default: the newest")
-        .option("--out", "DIR", "output model directory");
+        .option("--out", "DIR",
+                "output model directory: new or empty (an earlier export needs --force)")
+        .option("--dtype", "D", "float32, bfloat16 or float16; default: the checkpoint's own")
+        .flag("--force", "replace an earlier mmupt export in --out (never other files)");
     p.parse(args);
     if (!p.has("--run") || !p.has("--out")) throw UsageError("--run and --out are required");
     const int step = p.has("--step") ? static_cast<int>(p.get_int("--step")) : -1;
+    ExportOptions options;
+    options.force = p.has("--force");
+    if (p.has("--dtype")) {
+        const std::string d = p.get("--dtype");
+        if (d == "float32")
+            options.dtype = Dtype::float32;
+        else if (d == "bfloat16")
+            options.dtype = Dtype::bfloat16;
+        else if (d == "float16")
+            options.dtype = Dtype::float16;
+        else
+            throw UsageError("--dtype " + d + ": expected float32, bfloat16 or float16");
+    }
     const std::string checkpoint = find_checkpoint(p.get("--run"), step);
-    export_model(checkpoint, p.get("--out"));
-    std::printf("exported %s -> %s\n", checkpoint.c_str(), p.get("--out").c_str());
+    const ExportReport r = export_model(checkpoint, p.get("--out"), options);
+    std::printf("exported %s -> %s (%s, %lld tensors, %llu bytes)\n", checkpoint.c_str(),
+                r.out_dir.c_str(), r.dtype.c_str(), static_cast<long long>(r.tensors),
+                static_cast<unsigned long long>(r.bytes));
     return 0;
 }
 

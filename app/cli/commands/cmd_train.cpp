@@ -1,14 +1,18 @@
 // `mmupt train CONFIG.yaml [--set key=value ...]` and `mmupt train --resume RUN_DIR`: runs the
 // training engine through the same Session the studio uses, with a progress bar and the log on
-// stderr. Ctrl-C / SIGTERM: finish the current step, checkpoint, exit 0; a second one abandons
-// the step (no checkpoint; resume from the last one) and exits 130.
-#include <pthread.h>
+// stderr. Ctrl-C / SIGTERM: finish the current step, checkpoint, mark the run `interrupted`
+// (status.json), exit 0; a second one exits at once with 130 (resume from the last checkpoint).
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
 
 #include <cmath>
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include "app/cli/args.h"
@@ -61,41 +65,61 @@ class TrainPrinter : public SessionObserver {
     RunFinished result_{RunState::failed, "the run ended without a result", 0, ""};
 };
 
-// SIGINT / SIGTERM are blocked in every thread and taken by one waiting thread, which asks the
-// session to stop (first signal) or cancel (second). SIGUSR2 ends the waiter.
-class SignalWaiter {
+// SIGINT / SIGTERM: process-wide sigaction handlers, so it does not matter which thread the
+// kernel picks (OpenBLAS / OpenMP start threads before main() that block nothing). The handler
+// only does async-signal-safe work: the first signal writes a byte to a pipe that a watcher
+// thread turns into Session::stop_at_next_step(); the second _exit()s at once. Every run file
+// is replaced atomically (a checkpoint is renamed into place complete), so an exit at any
+// moment tears nothing; a .tmp-step-N left behind is removed by the next resume.
+std::atomic<int> g_signals{0};
+int g_pipe[2] = {-1, -1};
+
+extern "C" void on_stop_signal(int) {
+    if (g_signals.fetch_add(1) >= 1) {
+        static const char msg[] =
+            "\n[info] second signal: exiting now (resume continues from "
+            "the last checkpoint)\n";
+        (void)!::write(STDERR_FILENO, msg, sizeof msg - 1);
+        ::_exit(130);
+    }
+    const char stop = 1;
+    (void)!::write(g_pipe[1], &stop, 1);
+}
+
+class SignalWatcher {
   public:
-    SignalWaiter() {
-        sigemptyset(&set_);
-        for (int s : {SIGINT, SIGTERM, SIGUSR2}) sigaddset(&set_, s);
-        pthread_sigmask(SIG_BLOCK, &set_, nullptr);  // before any other thread exists
+    SignalWatcher() {
+        if (::pipe2(g_pipe, O_CLOEXEC) != 0)
+            throw std::runtime_error("cannot create the signal pipe");
+        struct sigaction sa = {};
+        sa.sa_handler = on_stop_signal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESTART;
+        ::sigaction(SIGINT, &sa, &old_int_);
+        ::sigaction(SIGTERM, &sa, &old_term_);
     }
     void watch(Session* session) {
         thread_ = std::thread([this, session] {
-            for (int count = 0;;) {
-                int sig = 0;
-                if (sigwait(&set_, &sig) != 0 || sig == SIGUSR2) return;
-                if (++count == 1) {
-                    std::fprintf(stderr,
-                                 "\n[info] stopping after this step (again to abandon it)\n");
-                    session->stop_at_next_step();
-                } else {
-                    std::fprintf(stderr, "\n[info] abandoning the step\n");
-                    session->cancel();
-                }
+            for (char c = 0; ::read(g_pipe[0], &c, 1) == 1 && c == 1;) {
+                std::fprintf(stderr,
+                             "\n[info] stopping after this step and saving a checkpoint (again "
+                             "to exit at once)\n");
+                session->stop_at_next_step();
             }
         });
     }
-    ~SignalWaiter() {
-        if (thread_.joinable()) {
-            pthread_kill(thread_.native_handle(), SIGUSR2);
-            thread_.join();
-        }
-        pthread_sigmask(SIG_UNBLOCK, &set_, nullptr);
+    ~SignalWatcher() {
+        ::sigaction(SIGINT, &old_int_, nullptr);
+        ::sigaction(SIGTERM, &old_term_, nullptr);
+        const char quit = 0;
+        (void)!::write(g_pipe[1], &quit, 1);
+        if (thread_.joinable()) thread_.join();
+        ::close(g_pipe[0]);
+        ::close(g_pipe[1]);
     }
 
   private:
-    sigset_t set_;
+    struct sigaction old_int_ = {}, old_term_ = {};
     std::thread thread_;
 };
 
@@ -105,26 +129,39 @@ int run_train(const std::vector<std::string>& args) {
                 "(trainer.output_dir): config.yaml, metrics.jsonl, samples.jsonl, train.log, "
                 "checkpoints/. Ctrl-C finishes the step, checkpoints and exits.");
     p.positional("CONFIG.yaml", "YAML config layered over the defaults", /*required=*/false)
-        .multi_option("--set", "key=value", "override one field, e.g. --set rollout.n=8")
-        .option("--resume", "RUN_DIR", "continue a run from its newest complete checkpoint");
+        .multi_option("--set", "key=value",
+                      "override one field, e.g. --set rollout.n=8 (with --resume: over the "
+                      "run's config.yaml)")
+        .option("--resume", "RUN_DIR", "continue a run from its newest complete checkpoint")
+        .flag("--allow-config-change",
+              "with --resume: accept config changes that alter the run (rollout, batch sizes, "
+              "algorithm, data, model, seed, optim); recorded in train.log");
     p.parse(args);
     const bool resume = p.has("--resume");
     if (resume == p.has("CONFIG.yaml"))
         throw UsageError("give either CONFIG.yaml or --resume RUN_DIR (see mmupt train --help)");
-    if (resume && !p.get_all("--set").empty())
-        throw UsageError("--set cannot change a resumed run (its config.yaml is the config)");
+    if (!resume && p.has("--allow-config-change"))
+        throw UsageError("--allow-config-change goes with --resume RUN_DIR");
 
-    SignalWaiter signals;
+    SignalWatcher signals;
     std::unique_ptr<Session> session = create_session();
     auto printer = std::make_shared<TrainPrinter>();
     session->set_observer(printer);
     signals.watch(session.get());
     if (resume)
-        session->resume_training(p.get("--resume"));
+        session->resume_training(p.get("--resume"),
+                                 {p.get_all("--set"), p.has("--allow-config-change")});
     else
         session->start_training({p.get("CONFIG.yaml"), p.get_all("--set")});
     session->wait();
     const RunFinished r = printer->result();
+    if (r.state == RunState::finished && r.interrupted) {
+        std::fprintf(stderr,
+                     "interrupted at step %d (checkpoint saved); resume with: mmupt train "
+                     "--resume %s\n",
+                     r.last_step, r.run_dir.c_str());
+        return 0;
+    }
     if (r.state == RunState::finished) {
         std::fprintf(stderr, "finished at step %d: %s\n", r.last_step, r.run_dir.c_str());
         return 0;

@@ -88,7 +88,7 @@ void FakeSession::start_training(const ConfigSource& config) {
     launch([this] { runTraining(0); });
 }
 
-void FakeSession::resume_training(const std::string&) {
+void FakeSession::resume_training(const std::string&, const ResumeOptions&) {
     launch([this] { runTraining(std::max(m_stepsRun.load(), m_script.resumeAtStep)); });
 }
 
@@ -180,7 +180,7 @@ void FakeSession::preview_votes(const ConfigSource& config, int num_images) {
     });
 }
 
-void FakeSession::export_checkpoint(const std::string&, const std::string& out_dir) {
+void FakeSession::export_checkpoint(const std::string&, const std::string& out_dir, bool) {
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_exportOut = out_dir;

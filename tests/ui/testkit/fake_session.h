@@ -38,9 +38,10 @@ class FakeSession : public Session {
     ModelSummary inspect_model(const std::string& model_dir, const ConfigSource& config) override;
     DatasetSummary inspect_dataset(const ConfigSource& config) override;
     void start_training(const ConfigSource& config) override;
-    void resume_training(const std::string& run_dir) override;
+    void resume_training(const std::string& run_dir, const ResumeOptions& options = {}) override;
     void preview_votes(const ConfigSource& config, int num_images) override;
-    void export_checkpoint(const std::string& checkpoint_dir, const std::string& out_dir) override;
+    void export_checkpoint(const std::string& checkpoint_dir, const std::string& out_dir,
+                           bool replace_earlier_export = false) override;
     void pause() override { m_paused = true; }
     void resume() override { m_paused = false; }
     void stop_at_next_step() override { m_stop = true; }

@@ -103,7 +103,8 @@ class MainWindow : public QMainWindow {
     void stopAtNextStep();
     void cancelRun();
     void showCheckpoints();
-    void exportCheckpoint(const QString& checkpointDir, const QString& outDir);
+    void exportCheckpoint(const QString& checkpointDir, const QString& outDir, bool replace,
+                          const QString& dtype);
     bool runActive() const;
     bool waitForFinish();
 

@@ -285,14 +285,16 @@ void MainWindow::showCheckpoints() {
     dialog->raise();
 }
 
-void MainWindow::exportCheckpoint(const QString& checkpointDir, const QString& outDir) {
+void MainWindow::exportCheckpoint(const QString& checkpointDir, const QString& outDir, bool replace,
+                                  const QString& dtype) {
     if (!m_session) return showEngineMissing();
     if (m_activity != Activity::none) {
         m_checkpoints->showExportFinished(tr("Wait for the current run to end first."));
         return;
     }
     try {
-        m_session->export_checkpoint(checkpointDir.toStdString(), outDir.toStdString());
+        m_session->export_checkpoint(checkpointDir.toStdString(), outDir.toStdString(), replace,
+                                     dtype.toStdString());
     } catch (const std::exception& e) {
         m_checkpoints->showExportFinished(QString::fromUtf8(e.what()));
         return;

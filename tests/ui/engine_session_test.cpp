@@ -236,7 +236,7 @@ class EngineSessionTest : public QObject {
         const QString out = m_tmp.filePath("exported");
         QSignalSpy progress(window.bridge(), &ui::SessionBridge::progressReported);
         QSignalSpy ended(&window, &ui::MainWindow::runEnded);
-        emit dialog->exportRequested(checkpoint, out);
+        emit dialog->exportRequested(checkpoint, out, /*replace=*/false, /*dtype=*/QString());
         QVERIFY(ended.wait(kEngineTimeoutMs));
         auto result = ended.at(0).at(0).value<RunFinished>();
         QVERIFY2(result.state == RunState::finished, result.message.c_str());
@@ -265,6 +265,32 @@ class EngineSessionTest : public QObject {
         // And the studio's own model check accepts it as a model to train.
         QVERIFY2(window.setupPanel()->pickModel(out),
                  qPrintable(window.setupPanel()->modelStatus()));
+
+        // Again through the dialog's form (issue 12, item 7): the same folder is now an earlier
+        // export (replaced only after a yes), the stored dtype is shown, float32 is chosen.
+        dialog->setExportFolder(out);
+        QVERIFY2(dialog->exportVerdict().contains("earlier mmupt export"),
+                 qPrintable(dialog->exportVerdict()));
+        QCOMPARE(dialog->storedDtype(), QString("bfloat16"));
+        QStringList asked;
+        dialog->setConfirmHandler([&asked](const QString& q) {
+            asked << q;
+            return true;
+        });
+        dialog->setExportDtype("float32");
+        ended.clear();
+        dialog->requestExport();
+        QCOMPARE(asked.size(), 1);
+        QVERIFY(ended.wait(kEngineTimeoutMs));
+        result = ended.at(0).at(0).value<RunFinished>();
+        QVERIFY2(result.state == RunState::finished, result.message.c_str());
+        for (const QJsonValue& t : inspect(out).value("tensors").toArray())
+            QCOMPARE(t.toObject().value("dtype").toString(), QString("F32"));
+        // The run directory itself is refused, with the reason, and Export stays disabled.
+        dialog->setExportFolder(m_trainedRun);
+        QVERIFY(!dialog->exportAllowed());
+        QVERIFY2(dialog->exportVerdict().startsWith("✖ Cannot export there: "),
+                 qPrintable(dialog->exportVerdict()));
     }
 
     void closeDuringRunStopsAtNextStepWithCheckpoint() {

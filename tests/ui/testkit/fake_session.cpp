@@ -37,6 +37,11 @@ std::string FakeSession::lastExportOut() const {
     return m_exportOut;
 }
 
+std::string FakeSession::lastExportDtype() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_exportDtype;
+}
+
 ModelSummary FakeSession::inspect_model(const std::string& model_dir, const ConfigSource&) {
     if (inspectModelFails)
         throw ModelError(model_dir +
@@ -180,10 +185,13 @@ void FakeSession::preview_votes(const ConfigSource& config, int num_images) {
     });
 }
 
-void FakeSession::export_checkpoint(const std::string&, const std::string& out_dir, bool) {
+void FakeSession::export_checkpoint(const std::string&, const std::string& out_dir, bool replace,
+                                    const std::string& dtype) {
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_exportOut = out_dir;
+        m_exportDtype = dtype;
+        m_exportReplace = replace;
     }
     launch([this] {
         auto obs = observer();

@@ -41,7 +41,8 @@ class FakeSession : public Session {
     void resume_training(const std::string& run_dir, const ResumeOptions& options = {}) override;
     void preview_votes(const ConfigSource& config, int num_images) override;
     void export_checkpoint(const std::string& checkpoint_dir, const std::string& out_dir,
-                           bool replace_earlier_export = false) override;
+                           bool replace_earlier_export = false,
+                           const std::string& dtype = "") override;
     void pause() override { m_paused = true; }
     void resume() override { m_paused = false; }
     void stop_at_next_step() override { m_stop = true; }
@@ -53,6 +54,8 @@ class FakeSession : public Session {
     ConfigSource lastConfig() const;
     int stepsRun() const { return m_stepsRun.load(); }
     std::string lastExportOut() const;
+    bool lastExportReplaced() const { return m_exportReplace; }
+    std::string lastExportDtype() const;
     bool inspectModelFails = false;  // throw ModelError from inspect_model
 
   private:
@@ -65,7 +68,8 @@ class FakeSession : public Session {
     mutable std::mutex m_mutex;
     std::shared_ptr<SessionObserver> m_observer;
     ConfigSource m_config;
-    std::string m_exportOut;
+    std::string m_exportOut, m_exportDtype;
+    std::atomic<bool> m_exportReplace{false};
     std::thread m_worker;
     std::atomic<RunState> m_state{RunState::idle};
     std::atomic<bool> m_paused{false}, m_stop{false}, m_cancel{false};

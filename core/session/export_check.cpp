@@ -37,9 +37,10 @@ ExportCheck check_export(const std::string& checkpoint_dir, const std::string& o
     try {
         const ExportTarget target = inspect_export_target(out_dir, protect);
         check.reason = target.reason;
-        check.kind = target.kind == ExportTargetKind::Fresh           ? ExportCheck::Kind::fresh
-                     : target.kind == ExportTargetKind::EarlierExport ? ExportCheck::Kind::earlier_export
-                                                                      : ExportCheck::Kind::refused;
+        check.kind = target.kind == ExportTargetKind::Fresh ? ExportCheck::Kind::fresh
+                     : target.kind == ExportTargetKind::EarlierExport
+                         ? ExportCheck::Kind::earlier_export
+                         : ExportCheck::Kind::refused;
     } catch (const std::exception& e) {
         check.kind = ExportCheck::Kind::refused;
         check.reason = e.what();

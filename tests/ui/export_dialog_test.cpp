@@ -32,7 +32,8 @@ class ExportDialogTest : public QObject {
         ck.step = 10;
         ck.path = QDir(run).filePath("checkpoints/step-10").toStdString();
         dialog.setCheckpoints({ck});
-        QCOMPARE(dialog.selectedPath(), QString::fromStdString(ck.path));  // the newest, preselected
+        QCOMPARE(dialog.selectedPath(),
+                 QString::fromStdString(ck.path));  // the newest, preselected
         QSignalSpy requested(&dialog, &ui::CheckpointsDialog::exportRequested);
         QStringList asked;
         bool answer = false;

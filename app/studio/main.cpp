@@ -63,7 +63,9 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (parser.isSet(help)) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
+        // Without an application object Qt cannot name the program itself.
+        std::fputs(qPrintable(parser.helpText().replace("<executable_name>", "mmupt-studio")),
+                   stdout);
         return 0;
     }
     if (parser.isSet(version)) {

@@ -44,7 +44,8 @@ class StudioCliTest : public QObject {
         Result r = runStudio({"--help"}, /*display=*/false);
         QVERIFY(r.finished);
         QCOMPARE(r.exitCode, 0);
-        QVERIFY2(r.out.contains("--run <DIR>") && r.out.contains("--screenshot"),
+        QVERIFY2(r.out.startsWith("Usage: mmupt-studio [options]") &&
+                     r.out.contains("--run <DIR>") && r.out.contains("--screenshot"),
                  qPrintable(r.out + r.err));
     }
 

@@ -1,13 +1,20 @@
 // Checkpoints ▸ list: every complete checkpoint of the run with its step and the metrics saved
-// with it, and Export… (Session::export_checkpoint) with a progress bar and Cancel. The dialog
-// only asks; the main window talks to the session and reports progress back.
+// with it, and Export (Session::export_checkpoint) with a progress bar and Cancel. The target
+// folder (typed, or picked in a folder dialog that can create folders) is checked as it changes
+// by the engine's rule (check_export): a new or empty folder is written, an earlier export is
+// replaced only after a confirmation, anything else is refused with the reason. The dtype shows
+// the checkpoint's own and can be changed. The dialog only asks; the main window talks to the
+// session and reports progress back.
 #pragma once
 #include <QDialog>
+#include <functional>
 #include <vector>
 
 #include "core/session/session_types.h"
 
+class QComboBox;
 class QLabel;
+class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QTableWidget;
@@ -27,12 +34,36 @@ class CheckpointsDialog : public QDialog {
     void showExportProgress(double fraction);
     void showExportFinished(const QString& error);
 
+    // The export form: target folder, dtype ("" = the checkpoint's own), the check's verdict.
+    void setExportFolder(const QString& dir);
+    void setExportDtype(const QString& dtype);
+    QString exportVerdict() const;
+    bool exportAllowed() const;
+    QString storedDtype() const { return m_storedDtype; }
+    void requestExport();  // the Export button
+    // Test seam: answers "replace the earlier export?" without a modal box.
+    void setConfirmHandler(std::function<bool(const QString&)> confirm) {
+        m_confirm = std::move(confirm);
+    }
+
   signals:
-    void exportRequested(const QString& checkpointDir, const QString& outDir);
+    // `replace`: the user agreed to replace an earlier export; `dtype` "" = keep the stored one.
+    void exportRequested(const QString& checkpointDir, const QString& outDir, bool replace,
+                         const QString& dtype);
     void exportCancelled();
 
   private:
+    void checkTarget();
+    void browse();
     QTableWidget* m_table;
+    QLineEdit* m_folder;
+    QComboBox* m_dtype;
+    QLabel* m_verdict;
+    QString m_storedDtype;
+    int m_targetKind = -1;  // ExportCheck::Kind, -1 = nothing to check
+    bool m_exporting = false;
+    bool m_exportEnabled = true;
+    std::function<bool(const QString&)> m_confirm;
     QPushButton* m_export;
     QPushButton* m_cancel;
     QProgressBar* m_progress;

@@ -3,6 +3,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QSplitter>
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
@@ -31,13 +32,23 @@ GroupDetailView::GroupDetailView(QWidget* parent) : QWidget(parent) {
     side->addWidget(m_question);
     side->addWidget(m_histogram, 1);
     side->addWidget(m_summary);
-    auto* top = new QHBoxLayout;
+    auto* topWidget = new QWidget(this);
+    auto* top = new QHBoxLayout(topWidget);
+    top->setContentsMargins(0, 0, 0, 0);
     top->addWidget(m_image, 0, Qt::AlignTop);
     top->addLayout(side, 1);
+    // The responses are what people read: they get most of the height, and the split can be
+    // dragged (or the image and histogram collapsed) to read more of them at once.
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->setObjectName("detailSplitter");
+    split->addWidget(topWidget);
+    split->addWidget(m_responses);
+    split->setStretchFactor(0, 0);
+    split->setStretchFactor(1, 1);
+    split->setCollapsible(1, false);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
-    layout->addLayout(top);
-    layout->addWidget(m_responses, 1);
+    layout->addWidget(split, 1);
     clear();
 }
 
@@ -67,6 +78,10 @@ void GroupDetailView::setGroup(const RolloutGroup& g, const QString& imagePath) 
             .arg(g.clusters.size())
             .arg(noAnswerCount(g))
             .arg(meanReward(g), 0, 'f', 2);
+    if (int tied = tiedClusters(g))
+        summary += tr("<br><b>Tie</b>: %1 answers share the largest cluster; the vote picks the "
+                      "one sampled first, so its reward rests on sampling order.")
+                       .arg(tied);
     if (g.label) {
         auto match = majorityMatchesLabel(g);
         summary += tr("<br>Hidden label <b>%1</b> (%2)")
@@ -77,6 +92,12 @@ void GroupDetailView::setGroup(const RolloutGroup& g, const QString& imagePath) 
 
     auto major = majorityCluster(g);
     QString html;
+    if (int n = truncatedCount(g))
+        html += tr("<p><i>%1 of %2 responses are <b>truncated</b>: they reached "
+                   "rollout.max_new_tokens before they ended, so their answer may be cut off "
+                   "or missing. Raise rollout.max_new_tokens if many are.</i></p>")
+                    .arg(n)
+                    .arg(g.responses.size());
     for (size_t i = 0; i < g.responses.size(); ++i) {
         const SampledResponse& r = g.responses[i];
         bool inMajority = major && r.cluster == *major;
@@ -90,7 +111,7 @@ void GroupDetailView::setGroup(const RolloutGroup& g, const QString& imagePath) 
                 .arg(r.answer ? QString::fromStdString(*r.answer).toHtmlEscaped() : tr("(none)"))
                 .arg(r.reward, 0, 'g', 3)
                 .arg(r.num_tokens)
-                .arg(r.truncated ? tr(" · truncated") : QString())
+                .arg(r.truncated ? tr(" · <b>truncated</b> (hit max_new_tokens)") : QString())
                 .arg(responseHtml(QString::fromStdString(r.text), "#ffe08a"));
     }
     m_responses->setHtml(html);

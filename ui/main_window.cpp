@@ -3,6 +3,7 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -13,13 +14,16 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <algorithm>
 
 #include "ui/checkpoints_dialog.h"
+#include "ui/compare_runs.h"
 #include "ui/config_form.h"
 #include "ui/getting_started.h"
 #include "ui/log_panel.h"
 #include "ui/metrics_panel.h"
 #include "ui/run_directory_watcher.h"
+#include "ui/run_outcome.h"
 #include "ui/run_setup_panel.h"
 #include "ui/run_status_bar.h"
 #include "ui/run_store.h"
@@ -31,7 +35,7 @@
 namespace mmupt::ui {
 
 namespace {
-constexpr int kMaxRecent = 8;
+constexpr int kMaxRecent = 12;
 constexpr int kLayoutVersion = 2;  // bump when dock names change: old saved states are ignored
 }  // namespace
 
@@ -45,7 +49,9 @@ MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget* parent)
     m_watcher = new RunDirectoryWatcher(m_store, this);
     if (m_session) m_session->set_observer(m_bridge->observer());
 
+    m_compare = new CompareRuns(this);
     m_metrics = new MetricsPanel(m_store, this);
+    m_metrics->setCompareRuns(m_compare);
     buildGettingStarted();
     buildDocks();
     m_status = new RunStatusBar(m_store, this);
@@ -53,8 +59,8 @@ MainWindow::MainWindow(std::unique_ptr<Session> session, QWidget* parent)
     if (!m_session) m_status->setStateText(tr("engine not available in this build"));
     buildMenus();
     connectBridge();
-    connect(m_watcher, &RunDirectoryWatcher::failed, this,
-            [this](const QString& message) { QMessageBox::warning(this, windowTitle(), message); });
+    connect(m_watcher, &RunDirectoryWatcher::failed, this, &MainWindow::warn);
+    connect(m_watcher, &RunDirectoryWatcher::polled, this, &MainWindow::updateReplayOutcome);
     setDarkTheme(QSettings().value("window/dark", false).toBool());
     m_setup->restoreLastSetup();
     updateRunActions();
@@ -96,6 +102,9 @@ void MainWindow::buildDocks() {
     connect(m_setup, &RunSetupPanel::startRequested, this, &MainWindow::startTraining);
     connect(m_setup, &RunSetupPanel::checksChanged, this, &MainWindow::updateGettingStarted);
     connect(m_preview, &VotePreviewPanel::previewRequested, this, &MainWindow::previewVotes);
+    connect(m_preview, &VotePreviewPanel::cancelRequested, this, [this] {
+        if (m_session && m_activity == Activity::preview) m_session->cancel();
+    });
     if (!m_session)
         m_preview->setPreviewEnabled(false, tr("The engine is not available in this build; "
                                                "load a samples.jsonl instead."));
@@ -113,6 +122,15 @@ void MainWindow::buildMenus() {
     });
     m_recentMenu = file->addMenu(tr("Recent runs"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
+    file->addSeparator();
+    file->addAction(tr("Add runs to &compare…"), this, [this] {
+        QString dir = QFileDialog::getExistingDirectory(
+            this, tr("Run directory to compare (or a folder of run directories)"));
+        if (!dir.isEmpty()) addCompareRun(dir);
+    });
+    m_compareMenu = file->addMenu(tr("Compare with recent run"));
+    connect(m_compareMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildCompareMenu);
+    file->addAction(tr("Clear comparison"), m_compare, &CompareRuns::clear);
     file->addSeparator();
     file->addAction(tr("&Load config…"), m_setup, &RunSetupPanel::loadConfigDialog);
     file->addAction(tr("&Save config…"), QKeySequence::Save, m_setup,
@@ -166,6 +184,42 @@ void MainWindow::rebuildRecentMenu() {
     if (recent.isEmpty()) m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
 }
 
+void MainWindow::rebuildCompareMenu() {
+    m_compareMenu->clear();
+    const QStringList recent = QSettings().value("recentRuns").toStringList();
+    const QString current = m_store->runDirectory();
+    for (const QString& dir : recent) {
+        QAction* a = m_compareMenu->addAction(dir, this, [this, dir] { addCompareRun(dir); });
+        a->setEnabled(!m_compare->find(dir) &&
+                      QFileInfo(dir).absoluteFilePath() != QFileInfo(current).absoluteFilePath());
+    }
+    if (recent.isEmpty()) m_compareMenu->addAction(tr("(none)"))->setEnabled(false);
+}
+
+bool MainWindow::addCompareRun(const QString& dir) {
+    const QStringList runs = runDirectoriesIn(dir);
+    if (runs.isEmpty()) {
+        warn(tr("'%1' is not a run directory (it has neither metrics.jsonl nor config.yaml) and "
+                "holds none. Pick a run directory, or a folder whose subfolders are runs.")
+                 .arg(dir));
+        return false;
+    }
+    QStringList problems;
+    int added = 0;
+    for (const QString& run : runs) {
+        QString error = m_compare->add(run, m_store->runDirectory());
+        if (error.isEmpty()) {
+            ++added;
+            addRecentRun(run);
+        } else if (runs.size() == 1) {
+            problems << error;
+        }
+    }
+    if (!problems.isEmpty()) warn(problems.join('\n'));
+    if (added > 0) m_log->appendMessage(tr("Comparing %1 run(s) from %2.").arg(added).arg(dir));
+    return problems.isEmpty();
+}
+
 void MainWindow::addRecentRun(const QString& dir) {
     QSettings settings;
     QStringList recent = settings.value("recentRuns").toStringList();
@@ -177,18 +231,18 @@ void MainWindow::addRecentRun(const QString& dir) {
 
 bool MainWindow::openRunDirectory(const QString& dir) {
     if (runActive()) {
-        QMessageBox::information(this, windowTitle(),
-                                 tr("A run is in progress; stop it before opening another."));
+        warn(tr("A run is in progress; stop it before opening another."));
         return false;
     }
     if (!m_watcher->open(dir)) return false;
     const QString abs = m_watcher->directory();
+    m_compare->remove(abs);  // now the current run, not a compared one
     addRecentRun(abs);
-    setWindowTitle(tr("mmupt studio — %1").arg(QFileInfo(abs).fileName()));
-    m_status->setStateText(tr("replaying %1").arg(QFileInfo(abs).fileName()));
+    setRunTitle(abs);
     m_metrics->redrawNow();  // the whole history is in: draw it now, not on the next tick
     QString error = loadConfig(QDir(abs).filePath("config.yaml"));
     if (!error.isEmpty()) m_log->appendMessage(tr("config.yaml: %1").arg(error));
+    updateReplayOutcome();
     const auto& groups = m_store->groups();
     if (!groups.empty()) {
         // Show the least-agreed group of the last step, the one most worth reading.
@@ -204,6 +258,35 @@ bool MainWindow::openRunDirectory(const QString& dir) {
                              .arg(groups.size()));
     emit runDirectoryOpened(abs);
     return true;
+}
+
+void MainWindow::setRunTitle(const QString& runDir) {
+    const QString name = QFileInfo(QDir::cleanPath(runDir)).fileName();
+    m_metrics->setCurrentRunName(name);
+    setWindowTitle(name.isEmpty() ? tr("mmupt studio") : tr("%1 — mmupt studio").arg(name));
+}
+
+void MainWindow::updateReplayOutcome() {
+    if (runActive() || m_watcher->directory().isEmpty() || !m_watcher->isFollowing()) return;
+    const QDir dir(m_watcher->directory());
+    RunDirectoryFacts facts;
+    facts.logs = m_store->logs();
+    facts.lastStep = m_store->steps().empty() ? 0 : m_store->steps().back().step;
+    facts.totalSteps = m_store->totalSteps();
+    facts.lastCheckpointStep =
+        m_store->checkpoints().empty() ? -1 : m_store->checkpoints().back().step;
+    QDateTime last;
+    for (const char* f : {"metrics.jsonl", "train.log"}) {
+        QFileInfo info(dir.filePath(f));
+        if (info.exists() && (!last.isValid() || info.lastModified() > last))
+            last = info.lastModified();
+    }
+    facts.idleS = last.isValid() ? last.secsTo(QDateTime::currentDateTime()) : 1e9;
+    readRunStatus(dir.path(), facts);
+    // Quiet for three mean steps (at least two minutes) without an end record: interrupted.
+    if (facts.lastStep > 0)
+        facts.quietS = std::max(120.0, 3.0 * m_store->steps().back().wall_time_s / facts.lastStep);
+    m_status->setOutcome(outcomeOfRunDirectory(facts));
 }
 
 QString MainWindow::loadConfig(const QString& path) {
@@ -297,17 +380,21 @@ void MainWindow::setConfirmHandler(std::function<bool(const QString&)> confirm) 
     m_confirm = std::move(confirm);
 }
 
+void MainWindow::setMessageHandler(std::function<void(const QString&)> handler) {
+    m_message = std::move(handler);
+}
+
 bool MainWindow::confirm(const QString& question) {
     if (m_confirm) return m_confirm(question);
     return QMessageBox::question(this, windowTitle(), question) == QMessageBox::Yes;
 }
 
 void MainWindow::showEngineMissing() {
-    QMessageBox::information(this, windowTitle(),
-                             tr("The training engine is not available in this build.\n\n"
-                                "You can still open and replay run directories (File ▸ Open "
-                                "run directory) and edit configs; run `mmupt train` where the "
-                                "engine is built and watch its run directory here."));
+    warn(
+        tr("The training engine is not available in this build.\n\n"
+           "You can still open and replay run directories (File ▸ Open "
+           "run directory) and edit configs; run `mmupt train` where the "
+           "engine is built and watch its run directory here."));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -19,6 +19,7 @@ namespace mmupt::ui {
 
 class CheckpointsDialog;
 class GettingStartedPanel;
+class CompareRuns;
 class LogPanel;
 class MetricsPanel;
 class RunDirectoryWatcher;
@@ -38,8 +39,11 @@ class MainWindow : public QMainWindow {
     ~MainWindow() override;
 
     bool openRunDirectory(const QString& dir);  // File ▸ Open run directory
-    QString loadConfig(const QString& path);    // "" or the error
-    void startTraining();                       // Run ▸ Start
+    // File ▸ Add runs to compare: a run directory or a folder of them, overlaid on the cards.
+    bool addCompareRun(const QString& dir);
+    QString loadConfig(const QString& path);  // "" or the error
+    void startTraining();                     // Run ▸ Start
+    bool resumeRun(const QString& runDir);    // Run ▸ Resume from checkpoint, once picked
     void setDarkTheme(bool dark);
     bool darkTheme() const { return m_dark; }
     void resetLayout();
@@ -47,10 +51,15 @@ class MainWindow : public QMainWindow {
 
     // Test seams: answer yes/no questions without a modal box; the close-wait timeout.
     void setConfirmHandler(std::function<bool(const QString&)> confirm);
+    // Unattended mode (--screenshot, tests): warnings and errors go to `handler` instead of a
+    // message box.
+    void setMessageHandler(std::function<void(const QString&)> handler);
+    void showMessage(const QString& message) { warn(message); }
     void setCloseTimeoutMs(int ms) { m_closeTimeoutMs = ms; }
 
     Session* session() const { return m_session.get(); }
     RunStore* store() const { return m_store; }
+    CompareRuns* compareRuns() const { return m_compare; }
     SessionBridge* bridge() const { return m_bridge; }
     RunDirectoryWatcher* watcher() const { return m_watcher; }
     RunSetupPanel* setupPanel() const { return m_setup; }
@@ -76,6 +85,7 @@ class MainWindow : public QMainWindow {
     void buildMenus();
     void buildRunMenu(QMenu* menu);
     void rebuildRecentMenu();
+    void rebuildCompareMenu();
     void addRecentRun(const QString& dir);
     void restoreSettings();
     void saveSettings();
@@ -91,13 +101,16 @@ class MainWindow : public QMainWindow {
     void updateRunActions();
     void previewVotes(int numImages);
     void resumeFromCheckpoint();
-    void resumeRun(const QString& dir);
     void acceptStart();  // the engine took the start: now the previous run leaves the screen
+    void loadHistoryForResume(const QString& dir);
+    void setRunTitle(const QString& runDir);
+    void updateReplayOutcome();
     void togglePause(bool pause);
     void stopAtNextStep();
     void cancelRun();
     void showCheckpoints();
-    void exportCheckpoint(const QString& checkpointDir, const QString& outDir);
+    void exportCheckpoint(const QString& checkpointDir, const QString& outDir, bool replace,
+                          const QString& dtype);
     bool runActive() const;
     bool waitForFinish();
 
@@ -106,6 +119,7 @@ class MainWindow : public QMainWindow {
     std::unique_ptr<Session> m_session;
     SessionBridge* m_bridge;
     RunStore* m_store;
+    CompareRuns* m_compare;
     RunDirectoryWatcher* m_watcher;
     RunSetupPanel* m_setup = nullptr;
     VotePreviewPanel* m_preview = nullptr;
@@ -125,6 +139,7 @@ class MainWindow : public QMainWindow {
         size_t logsBefore = 0;  // log lines of this start begin here
     } m_pendingStart;
     QMenu* m_recentMenu = nullptr;
+    QMenu* m_compareMenu = nullptr;
     QAction* m_startAction = nullptr;
     QAction* m_pauseAction = nullptr;
     QAction* m_stopAction = nullptr;
@@ -139,6 +154,7 @@ class MainWindow : public QMainWindow {
     bool m_finishedSeen = false;
     int m_closeTimeoutMs = 120000;
     std::function<bool(const QString&)> m_confirm;
+    std::function<void(const QString&)> m_message;
 };
 
 }  // namespace mmupt::ui

@@ -1,6 +1,7 @@
 // MainWindow's engine side: Run menu commands, the bridge's events, checkpoint export, and
 // waiting for the run to end when the window closes. Every call into the Session is guarded:
 // an mmupt::Error from a command becomes a message box, never an escaped exception.
+#include <QDir>
 #include <QDockWidget>
 #include <QEventLoop>
 #include <QFileDialog>
@@ -12,12 +13,16 @@
 #include <algorithm>
 #include <exception>
 
+#include "core/config/config_io.h"
 #include "core/session/run_files.h"
 #include "ui/checkpoints_dialog.h"
 #include "ui/config_form.h"
 #include "ui/engine_messages.h"
+#include "ui/log_panel.h"
 #include "ui/main_window.h"
+#include "ui/metrics_panel.h"
 #include "ui/run_directory_watcher.h"
+#include "ui/run_outcome.h"
 #include "ui/run_setup_panel.h"
 #include "ui/run_status_bar.h"
 #include "ui/run_store.h"
@@ -55,6 +60,7 @@ void MainWindow::connectBridge() {
     connect(m_bridge, &SessionBridge::progressReported, this,
             [this](const QString& task, double fraction) {
                 m_status->setTaskProgress(task, fraction);
+                if (m_activity == Activity::preview) m_preview->setProgress(fraction);
                 if (m_activity == Activity::exporting && m_checkpoints)
                     m_checkpoints->showExportProgress(fraction);
             });
@@ -65,6 +71,7 @@ void MainWindow::connectBridge() {
 }
 
 void MainWindow::warn(const QString& message) {
+    if (m_message) return m_message(message);
     // Window-modal but not blocking: no nested event loop, nothing for a test to dismiss.
     auto* box =
         new QMessageBox(QMessageBox::Warning, windowTitle(), message, QMessageBox::Ok, this);
@@ -119,7 +126,9 @@ void MainWindow::startTraining() {
                       m_setup->form()->value("trainer.max_steps").toInt(), m_store->logs().size()};
     m_activity = Activity::training;
     m_finishedSeen = false;
-    m_status->setStateText(tr("starting"));
+    m_status->setState(RunState::starting);
+    setRunTitle(m_store->runDirectory());
+    addRecentRun(QFileInfo(m_store->runDirectory()).absoluteFilePath());
     updateRunActions();
 }
 
@@ -146,7 +155,7 @@ void MainWindow::previewVotes(int numImages) {
         return;
     }
     m_preview->setGroups({});
-    m_preview->setBusy(true);
+    m_preview->startPreview(numImages);
     m_activity = Activity::preview;
     if (auto* d = dock("votePreviewDock")) d->raise();
     updateRunActions();
@@ -159,22 +168,59 @@ void MainWindow::resumeFromCheckpoint() {
     if (!dir.isEmpty()) resumeRun(dir);
 }
 
-void MainWindow::resumeRun(const QString& dir) {
+bool MainWindow::resumeRun(const QString& dir) {
+    if (!m_session) return showEngineMissing(), false;
     if (list_checkpoints(dir.toStdString()).empty()) {
         warn(tr("%1 has no complete checkpoint.").arg(dir));
-        return;
+        return false;
     }
-    m_watcher->stop();
-    m_store->clear();
-    m_store->setRunDirectory(dir);
     try {
         m_session->resume_training(dir.toStdString());
     } catch (const std::exception& e) {
-        warn(guiEngineMessage(e.what()));
-        return;
+        warn(guiEngineMessage(e.what()));  // what is on screen stays
+        return false;
     }
+    m_watcher->stop();
+    loadHistoryForResume(dir);
     m_activity = Activity::training;
+    m_finishedSeen = false;
+    m_status->setState(RunState::starting);
+    setRunTitle(dir);
+    addRecentRun(QFileInfo(dir).absoluteFilePath());
     updateRunActions();
+    return true;
+}
+
+void MainWindow::loadHistoryForResume(const QString& dir) {
+    // The engine reports only the steps after the checkpoint; the curves must show the whole
+    // run. It truncates the files after the checkpoint step, so that is the history to show.
+    m_store->clear();
+    m_store->setRunDirectory(QFileInfo(dir).absoluteFilePath());
+    // Only max_steps: the form keeps what it shows (reloading it would re-run its checks
+    // against the engine, which is busy now).
+    try {
+        RunConfig config;
+        apply_yaml_file(config, QDir(dir).filePath("config.yaml").toStdString());
+        m_store->setTotalSteps(static_cast<int>(config.trainer.max_steps));
+    } catch (const std::exception& e) {
+        m_log->appendMessage(tr("config.yaml: %1").arg(e.what()));
+    }
+    const auto checkpoints = list_checkpoints(dir.toStdString());
+    const int resumeStep = checkpoints.empty() ? 0 : checkpoints.back().step;
+    try {
+        RunSnapshot snap = read_run_directory(dir.toStdString());
+        auto upTo = [resumeStep](const auto& v) { return v.step > resumeStep; };
+        snap.metrics.erase(std::remove_if(snap.metrics.begin(), snap.metrics.end(), upTo),
+                           snap.metrics.end());
+        snap.groups.erase(std::remove_if(snap.groups.begin(), snap.groups.end(), upTo),
+                          snap.groups.end());
+        m_store->appendSteps(snap.metrics);
+        m_store->appendGroups(snap.groups);
+        m_store->setCheckpoints(snap.checkpoints);
+    } catch (const std::exception& e) {
+        m_log->appendMessage(tr("Could not read the earlier steps: %1").arg(e.what()));
+    }
+    m_metrics->redrawNow();
 }
 
 void MainWindow::togglePause(bool pause) {
@@ -203,7 +249,8 @@ void MainWindow::onStateChanged(RunState state) {
         state != RunState::idle)
         acceptStart();
     m_state = state;
-    m_status->setState(state);
+    // Preview and export report states too; the status bar tells about the training run.
+    if (m_activity == Activity::training) m_status->setState(state);
     if (state == RunState::idle) m_activity = Activity::none;
     updateRunActions();
 }
@@ -214,9 +261,11 @@ void MainWindow::onRunFinished(const RunFinished& result) {
     m_pendingStart.active = false;  // never accepted: what is on screen stays
     m_finishedSeen = true;
     m_state = result.state;
-    m_status->setState(result.state);
+    if (was == Activity::training)
+        m_status->setOutcome(outcomeOfFinishedRun(result, m_store->totalSteps()));
     m_status->setTaskProgress({}, -1);
-    if (was == Activity::preview) m_preview->setBusy(false);
+    if (was == Activity::preview)
+        m_preview->finishPreview(result.state, QString::fromStdString(result.message));
     if (was == Activity::exporting && m_checkpoints)
         m_checkpoints->showExportFinished(result.state == RunState::finished
                                               ? QString()
@@ -225,12 +274,13 @@ void MainWindow::onRunFinished(const RunFinished& result) {
         m_store->setRunDirectory(QString::fromStdString(result.run_dir));
         m_store->setCheckpoints(list_checkpoints(result.run_dir));
     }
-    if (result.state == RunState::failed) {
-        auto* box =
-            new QMessageBox(QMessageBox::Critical, windowTitle(),
-                            tr("The engine failed:\n\n%1")
-                                .arg(guiEngineMessage(QString::fromStdString(result.message))),
-                            QMessageBox::Ok, this);
+    if (result.state == RunState::failed && m_message) {
+        m_message(tr("The engine failed: %1").arg(guiEngineMessage(QString::fromStdString(result.message))));
+    } else if (result.state == RunState::failed) {
+        auto* box = new QMessageBox(
+            QMessageBox::Critical, windowTitle(),
+            tr("The engine failed:\n\n%1").arg(guiEngineMessage(QString::fromStdString(result.message))),
+            QMessageBox::Ok, this);
         box->setObjectName("runFailedDialog");
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();  // window-modal, never blocks the event loop (or a test)
@@ -265,14 +315,16 @@ void MainWindow::showCheckpoints() {
     dialog->raise();
 }
 
-void MainWindow::exportCheckpoint(const QString& checkpointDir, const QString& outDir) {
+void MainWindow::exportCheckpoint(const QString& checkpointDir, const QString& outDir, bool replace,
+                                  const QString& dtype) {
     if (!m_session) return showEngineMissing();
     if (m_activity != Activity::none) {
         m_checkpoints->showExportFinished(tr("Wait for the current run to end first."));
         return;
     }
     try {
-        m_session->export_checkpoint(checkpointDir.toStdString(), outDir.toStdString());
+        m_session->export_checkpoint(checkpointDir.toStdString(), outDir.toStdString(), replace,
+                                     dtype.toStdString());
     } catch (const std::exception& e) {
         m_checkpoints->showExportFinished(QString::fromUtf8(e.what()));
         return;

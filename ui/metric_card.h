@@ -1,7 +1,11 @@
-// One metric as a QCustomPlot card: the raw series drawn faint, a debiased-EMA smoothed line on
-// top, min/max-decimated to the visible range so spikes survive. New data never resets a view
-// the user zoomed or panned: doing so switches "follow latest" off (double-click turns it on).
+// One metric as a QCustomPlot card: per run, the raw series drawn faint and a debiased-EMA
+// smoothed line on top, min/max-decimated to the visible range so spikes survive. Series 0 is
+// the current run; compared runs are overlaid as further series, each in its run's colour. New
+// data never resets a view the user zoomed or panned: doing so switches "follow latest" off
+// (double-click turns it on). The wheel zooms only with Ctrl held or once the plot has focus
+// (a click); otherwise it scrolls the page. Hovering shows step, time and every visible value.
 #pragma once
+#include <QColor>
 #include <QFrame>
 #include <QString>
 #include <QStringList>
@@ -9,6 +13,8 @@
 
 class QCustomPlot;
 class QCPGraph;
+class QCPItemStraightLine;
+class QCPItemText;
 class QLabel;
 class QToolButton;
 
@@ -24,8 +30,20 @@ class MetricCard : public QFrame {
 
     const QStringList& keys() const { return m_keys; }
     QString title() const { return m_title; }
+    // The current run (series 0).
     void clear();
     void appendPoint(double step, double timeS, double value);
+    void setMainLabel(const QString& label);  // its name in the hover read-out
+
+    // Compared runs, by id (their run directory): overlaid in `color`.
+    void addSeries(const QString& id, const QString& label, const QColor& color);
+    void removeSeries(const QString& id);
+    void clearSeries(const QString& id);
+    void appendPointTo(const QString& id, double step, double timeS, double value);
+    void setSeriesVisible(const QString& id, bool visible);
+    int seriesCount() const { return static_cast<int>(m_series.size()); }  // 1 + compared
+    int seriesSize(const QString& id) const;
+
     void refresh();  // redraws after appends / setting changes
     // Throttled drawing (MetricsPanel): mark new data, draw when visible (also on first show /
     // resize, for cards that were off-screen or not laid out yet).
@@ -39,9 +57,13 @@ class MetricCard : public QFrame {
     bool followLatest() const { return m_follow; }
     void setDark(bool dark);
 
-    int seriesSize() const { return static_cast<int>(m_value.size()); }
-    int rawPointCount() const;       // points in the (decimated) raw graph
-    int smoothedPointCount() const;  // points in the smoothed graph
+    int seriesSize() const { return seriesSize(QString()); }
+    int rawPointCount() const;       // points in the (decimated) raw graph of series 0
+    int smoothedPointCount() const;  // points in the smoothed graph of series 0
+    bool showsEmptyState() const;    // "no data yet" instead of bare axes
+    // The hover read-out at plot x coordinate `x` (a step or seconds): "" outside the data.
+    QString hoverText(double x) const;
+    QString shownHoverText() const;  // what the tracer shows now ("" when hidden)
     QCustomPlot* plot() const { return m_plot; }
 
     bool exportPng(const QString& path, int width = 800, int height = 450);
@@ -53,21 +75,40 @@ class MetricCard : public QFrame {
   protected:
     void resizeEvent(QResizeEvent* event) override;
     void showEvent(QShowEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
   private:
+    struct Series {
+        QString id, label;
+        QColor color;
+        bool visible = true;
+        std::vector<double> step, time, value;
+        QCPGraph* raw = nullptr;
+        QCPGraph* smooth = nullptr;
+    };
+    Series* find(const QString& id);
+    const Series* find(const QString& id) const;
+    void styleSeries(Series& s);
     void rebuildGraphs();
+    void updateEmptyState();
+    void updateTicks();
     void onXRangeChanged();
+    void showTracer(double pixelX);
+    void hideTracer();
     void chooseExport();
-    const std::vector<double>& xs() const { return m_mode == XAxisMode::step ? m_step : m_time; }
+    const std::vector<double>& xs(const Series& s) const {
+        return m_mode == XAxisMode::step ? s.step : s.time;
+    }
 
     QString m_title;
     QStringList m_keys;
     QCustomPlot* m_plot;
-    QCPGraph* m_raw;
-    QCPGraph* m_smooth;
+    std::vector<Series> m_series;
+    QCPItemText* m_emptyText;
+    QCPItemStraightLine* m_tracerLine;
+    QCPItemText* m_tracerText;
     QLabel* m_valueLabel;
     QToolButton* m_followButton;
-    std::vector<double> m_step, m_time, m_value;
     double m_smoothing = 0.6;
     XAxisMode m_mode = XAxisMode::step;
     bool m_follow = true;

@@ -13,9 +13,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include <QCheckBox>
+#include <QToolButton>
+
 #include "ui/agreement_heatmap.h"
+#include "ui/compare_runs.h"
 #include "ui/metric_card.h"
 #include "ui/run_store.h"
+#include "ui/theme.h"
 
 namespace mmupt::ui {
 
@@ -26,6 +31,7 @@ constexpr int kRedrawMs = 150;   // ~7 redraws/s at most; data itself is never d
 
 MetricsPanel::MetricsPanel(RunStore* store, QWidget* parent) : QWidget(parent), m_store(store) {
     setObjectName("metricsPanel");
+    m_currentColor = plotColors(false).accent;
     m_smoothing = new QSlider(Qt::Horizontal, this);
     m_smoothing->setObjectName("smoothingSlider");
     m_smoothing->setRange(0, 99);
@@ -48,6 +54,12 @@ MetricsPanel::MetricsPanel(RunStore* store, QWidget* parent) : QWidget(parent), 
     controls->addWidget(m_xAxis);
     controls->addStretch();
     controls->addWidget(followAll);
+
+    m_legend = new QWidget(this);
+    m_legend->setObjectName("runLegend");
+    new QHBoxLayout(m_legend);
+    m_legend->layout()->setContentsMargins(0, 0, 0, 0);
+    m_legend->hide();
 
     m_grid = new QWidget(this);
     new QGridLayout(m_grid);
@@ -75,6 +87,7 @@ MetricsPanel::MetricsPanel(RunStore* store, QWidget* parent) : QWidget(parent), 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
     layout->addLayout(controls);
+    layout->addWidget(m_legend);
     layout->addWidget(scroll, 1);
 
     connect(m_smoothing, &QSlider::valueChanged, this, [this, smoothingValue](int v) {
@@ -105,24 +118,119 @@ MetricCard* MetricsPanel::card(const QString& key) const {
     return nullptr;
 }
 
-void MetricsPanel::onStepsAppended(int first, int count) {
-    const auto& steps = m_store->steps();
-    for (size_t i = 0; i < m_cards.size(); ++i) {
-        MetricCard* card = m_cards[i];
-        int before = card->seriesSize();
+void MetricsPanel::feedCards(const QString& runId, const std::vector<StepMetrics>& steps, int first,
+                             int count) {
+    for (MetricCard* card : m_cards) {
+        const int before = card->seriesSize(runId);
         for (int s = first; s < first + count; ++s) {
             const StepMetrics& m = steps[static_cast<size_t>(s)];
             for (const QString& key : card->keys()) {
                 auto it = m.values.find(key.toStdString());
                 if (it == m.values.end()) continue;
-                card->appendPoint(m.step, m.wall_time_s, it->second);
+                card->appendPointTo(runId, m.step, m.wall_time_s, it->second);
                 break;
             }
         }
-        if (card->seriesSize() != before) card->markDirty();
-        if (m_optional[i] && card->seriesSize() > 0) card->show();
+        if (card->seriesSize(runId) != before) card->markDirty();
     }
+    showOptionalCards();
     scheduleRedraw();
+}
+
+void MetricsPanel::onStepsAppended(int first, int count) {
+    feedCards(QString(), m_store->steps(), first, count);
+}
+
+void MetricsPanel::showOptionalCards() {
+    for (size_t i = 0; i < m_cards.size(); ++i) {
+        if (!m_optional[i]) continue;
+        bool any = m_cards[i]->seriesSize() > 0;
+        if (m_compare)
+            for (const auto& run : m_compare->runs())
+                any = any || m_cards[i]->seriesSize(run.dir) > 0;
+        m_cards[i]->setVisible(any);
+    }
+}
+
+void MetricsPanel::setCompareRuns(CompareRuns* runs) {
+    m_compare = runs;
+    connect(runs, &CompareRuns::runAdded, this, &MetricsPanel::onCompareRunAdded);
+    connect(runs, &CompareRuns::stepsAppended, this, &MetricsPanel::onCompareSteps);
+    connect(runs, &CompareRuns::runRemoved, this, [this](const QString& dir) {
+        for (MetricCard* card : m_cards) card->removeSeries(dir);
+        rebuildLegend();
+        showOptionalCards();
+        scheduleRedraw();
+    });
+    connect(runs, &CompareRuns::visibilityChanged, this, [this](const QString& dir, bool visible) {
+        for (MetricCard* card : m_cards) card->setSeriesVisible(dir, visible);
+        scheduleRedraw();
+    });
+}
+
+void MetricsPanel::setCurrentRunName(const QString& name) {
+    m_currentName = name;
+    for (MetricCard* card : m_cards) card->setMainLabel(name);
+    rebuildLegend();
+}
+
+void MetricsPanel::onCompareRunAdded(const QString& dir) {
+    const CompareRuns::Run* run = m_compare->find(dir);
+    if (!run) return;
+    for (MetricCard* card : m_cards) card->addSeries(dir, run->name, run->color);
+    onCompareSteps(dir, 0, static_cast<int>(run->store->steps().size()));
+    rebuildLegend();
+}
+
+void MetricsPanel::onCompareSteps(const QString& dir, int first, int count) {
+    if (const CompareRuns::Run* run = m_compare->find(dir))
+        feedCards(dir, run->store->steps(), first, count);
+}
+
+int MetricsPanel::legendEntries() const {
+    return m_legend->isHidden() ? 0
+                                : static_cast<int>(m_legend->findChildren<QCheckBox*>().size()) + 1;
+}
+
+void MetricsPanel::rebuildLegend() {
+    auto* row = static_cast<QHBoxLayout*>(m_legend->layout());
+    while (QLayoutItem* item = row->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    const bool comparing = m_compare && !m_compare->runs().empty();
+    m_legend->setVisible(comparing);
+    if (!comparing) return;
+    auto swatch = [this](const QColor& c) {
+        auto* l = new QLabel(m_legend);
+        l->setFixedSize(14, 4);
+        l->setStyleSheet(QString("background:%1;").arg(c.name()));
+        return l;
+    };
+    row->addWidget(new QLabel(tr("Runs:"), m_legend));
+    row->addWidget(swatch(m_currentColor));
+    auto* current = new QLabel(
+        (m_currentName.isEmpty() ? tr("current run") : m_currentName) + tr(" (current)"), m_legend);
+    row->addWidget(current);
+    for (const auto& run : m_compare->runs()) {
+        row->addSpacing(12);
+        row->addWidget(swatch(run.color));
+        auto* box = new QCheckBox(run.name, m_legend);
+        box->setObjectName("legend:" + run.dir);
+        box->setChecked(run.visible);
+        box->setToolTip(run.dir);
+        const QString dir = run.dir;
+        connect(box, &QCheckBox::toggled, this,
+                [this, dir](bool on) { m_compare->setVisible(dir, on); });
+        row->addWidget(box);
+        auto* remove = new QToolButton(m_legend);
+        remove->setText("✕");
+        remove->setAutoRaise(true);
+        remove->setToolTip(tr("Remove %1 from the comparison").arg(run.name));
+        connect(remove, &QToolButton::clicked, this, [this, dir] { m_compare->remove(dir); });
+        row->addWidget(remove);
+    }
+    row->addStretch();
 }
 
 void MetricsPanel::layoutCards(int columns) {
@@ -176,15 +284,17 @@ void MetricsPanel::onGroupsAppended(int first, int count) {
 }
 
 void MetricsPanel::onCleared() {
-    for (size_t i = 0; i < m_cards.size(); ++i) {
-        m_cards[i]->clear();
-        m_cards[i]->setFollowLatest(true);
-        if (m_optional[i]) m_cards[i]->hide();
+    for (MetricCard* card : m_cards) {
+        card->clear();
+        card->setFollowLatest(true);
     }
+    showOptionalCards();
     m_heatmap->clear();
 }
 
 void MetricsPanel::setDark(bool dark) {
+    m_currentColor = plotColors(dark).accent;
+    rebuildLegend();
     for (auto* c : m_cards) c->setDark(dark);
     m_heatmap->setDark(dark);
 }

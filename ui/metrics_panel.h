@@ -3,11 +3,15 @@
 // accuracy when the data has labels), the agreement heat map, and shared controls (smoothing
 // slider, x axis step/time, follow all). Fed by a RunStore. Data is appended at once, drawing
 // is throttled (at most every kRedrawMs, shown cards only) so a flood of steps never starves
-// the event loop.
+// the event loop. Runs opened for comparison (CompareRuns) are overlaid on every card, with a
+// run legend above the cards (colour, name, show/hide, remove).
 #pragma once
+#include <QColor>
 #include <QElapsedTimer>
 #include <QWidget>
 #include <vector>
+
+#include "ui/session_metatypes.h"
 
 class QSlider;
 class QComboBox;
@@ -16,6 +20,7 @@ class QTimer;
 namespace mmupt::ui {
 
 class AgreementHeatmap;
+class CompareRuns;
 class MetricCard;
 class RunStore;
 
@@ -29,6 +34,10 @@ class MetricsPanel : public QWidget {
     void setDark(bool dark);
     void setSmoothing(double weight);
     void redrawNow();  // draws what is pending (the throttle timer calls this)
+    void setCompareRuns(CompareRuns* runs);
+    void setCurrentRunName(const QString& name);  // the current run's name in legend and hover
+    QWidget* runLegend() const { return m_legend; }
+    int legendEntries() const;  // runs listed in the legend (0 while nothing is compared)
 
   protected:
     void showEvent(QShowEvent* event) override;
@@ -36,13 +45,24 @@ class MetricsPanel : public QWidget {
 
   private:
     void addCard(const QString& title, const QStringList& keys, bool optional);
+    // Appends steps [first, first + count) to every card's series of `runId` ("" = current).
+    void feedCards(const QString& runId, const std::vector<StepMetrics>& steps, int first,
+                   int count);
     void onStepsAppended(int first, int count);
     void onGroupsAppended(int first, int count);
     void onCleared();
     void scheduleRedraw();
     void layoutCards(int columns);
+    void onCompareRunAdded(const QString& dir);
+    void onCompareSteps(const QString& dir, int first, int count);
+    void rebuildLegend();
+    void showOptionalCards();
 
     RunStore* m_store;
+    CompareRuns* m_compare = nullptr;
+    QString m_currentName;
+    QColor m_currentColor;  // the current run: the theme accent
+    QWidget* m_legend;
     std::vector<MetricCard*> m_cards;
     std::vector<bool> m_optional;
     AgreementHeatmap* m_heatmap;

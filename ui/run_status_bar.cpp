@@ -4,6 +4,8 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "ui/run_store.h"
@@ -22,6 +24,10 @@ QString formatDuration(double seconds) {
 }
 
 RunStatusBar::RunStatusBar(RunStore* store, QWidget* parent) : QWidget(parent), m_store(store) {
+    m_now = [] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+    };
     setObjectName("runStatusBar");
     m_state = new QLabel(tr("idle"), this);
     m_step = new QLabel(this);
@@ -39,15 +45,46 @@ RunStatusBar::RunStatusBar(RunStore* store, QWidget* parent) : QWidget(parent), 
                        static_cast<QWidget*>(m_memory)})
         layout->addWidget(w);
     layout->addWidget(m_progress);
-    connect(store, &RunStore::stepsAppended, this, &RunStatusBar::update);
+    connect(store, &RunStore::stepsAppended, this, [this] {
+        m_pausedAppliedS = m_pausedTotalS;
+        update();
+    });
     connect(store, &RunStore::totalStepsChanged, this, &RunStatusBar::update);
-    connect(store, &RunStore::cleared, this, &RunStatusBar::update);
+    connect(store, &RunStore::cleared, this, [this] {
+        m_pausedSinceS = -1.0;
+        m_pausedTotalS = m_pausedAppliedS = 0.0;
+        update();
+    });
     update();
 }
 
-void RunStatusBar::setState(RunState state) { setStateText(run_state_name(state)); }
+void RunStatusBar::setState(RunState state) {
+    if (state == RunState::paused && m_pausedSinceS < 0) m_pausedSinceS = m_now();
+    if (state != RunState::paused && m_pausedSinceS >= 0) {
+        m_pausedTotalS += m_now() - m_pausedSinceS;
+        m_pausedSinceS = -1.0;
+    }
+    m_running = state == RunState::running || state == RunState::starting;
+    setStateText(run_state_name(state));
+    update();
+}
 
-void RunStatusBar::setStateText(const QString& text) { m_state->setText("<b>" + text + "</b>"); }
+void RunStatusBar::setOutcome(const RunOutcome& outcome) {
+    m_running = outcome.kind == RunOutcomeKind::running;
+    setStateText(describeOutcome(outcome));
+    m_state->setToolTip(outcome.detail);
+    update();
+}
+
+void RunStatusBar::setStateText(const QString& text) {
+    m_state->setText("<b>" + text.toHtmlEscaped() + "</b>");
+}
+
+QString RunStatusBar::stateText() const { return m_state->text().remove("<b>").remove("</b>"); }
+
+double RunStatusBar::pausedSeconds() const {
+    return m_pausedTotalS + (m_pausedSinceS >= 0 ? m_now() - m_pausedSinceS : 0.0);
+}
 
 void RunStatusBar::setTaskProgress(const QString& task, double fraction) {
     if (fraction < 0) {
@@ -78,9 +115,9 @@ void RunStatusBar::update() {
             total = static_cast<int>(it->second);
     m_step->setText(total > 0 ? tr("step %1 / %2").arg(last.step).arg(total)
                               : tr("step %1").arg(last.step));
-    double elapsed = last.wall_time_s;
+    const double elapsed = std::max(0.0, last.wall_time_s - m_pausedAppliedS);
     QString time = tr("elapsed %1").arg(formatDuration(elapsed));
-    if (total > 0 && last.step > 0 && last.step < total)
+    if (m_running && total > 0 && last.step > 0 && last.step < total)
         time += tr(" < ETA %1").arg(formatDuration(elapsed / last.step * (total - last.step)));
     m_time->setText(time);
     auto tps = last.values.find("perf/tokens_per_s");

@@ -7,10 +7,13 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QPainter>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "core/session/run_files.h"
@@ -18,6 +21,7 @@
 #include "ui/group_detail_view.h"
 #include "ui/image_cache.h"
 #include "ui/vote_histogram.h"
+#include "ui/vote_summary.h"
 
 namespace mmupt::ui {
 
@@ -32,6 +36,19 @@ VotePreviewPanel::VotePreviewPanel(ImageResolver resolver, QWidget* parent)
     m_preview->setToolTip(
         tr("Sample G answers for the first images of the dataset and vote, "
            "with the current config (no training)"));
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    m_cancel->setObjectName("previewCancel");
+    m_cancel->setToolTip(tr("Stop after the image being sampled; the votes so far stay"));
+    m_cancel->hide();
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        m_cancel->setEnabled(false);
+        m_status->setText(tr("cancelling after this image…"));
+        emit cancelRequested();
+    });
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName("previewProgress");
+    m_progress->setMaximumWidth(220);
+    m_progress->hide();
     auto* load = new QPushButton(tr("Load samples.jsonl…"), this);
     m_status = new QLabel(this);
     connect(m_preview, &QPushButton::clicked, this,
@@ -57,6 +74,8 @@ VotePreviewPanel::VotePreviewPanel(ImageResolver resolver, QWidget* parent)
     auto* controls = new QHBoxLayout;
     controls->addWidget(m_count);
     controls->addWidget(m_preview);
+    controls->addWidget(m_progress);
+    controls->addWidget(m_cancel);
     controls->addWidget(load);
     controls->addWidget(m_status, 1);
     auto* layout = new QVBoxLayout(this);
@@ -80,15 +99,71 @@ void VotePreviewPanel::addGroups(const std::vector<RolloutGroup>& groups) {
         p.drawPixmap(0, 0, thumbnail(m_resolver(g.image_path), 44));
         p.drawPixmap(48, 8, VoteHistogram::renderMini(g, QSize(46, 48)));
         p.end();
-        auto* item = new QListWidgetItem(QIcon(icon), QStringLiteral("%1\nagreement %2")
-                                                          .arg(QString::fromStdString(g.group_id))
-                                                          .arg(g.majority_ratio, 0, 'f', 2));
+        QString text = tr("%1\nagreement %2")
+                           .arg(QString::fromStdString(g.group_id))
+                           .arg(g.majority_ratio, 0, 'f', 2);
+        if (tiedClusters(g)) text += tr(" · tie");
+        auto* item = new QListWidgetItem(QIcon(icon), text);
+        if (tiedClusters(g))
+            item->setToolTip(
+                tr("Tie: two or more answers share the largest cluster; the vote "
+                   "picks the one sampled first."));
         m_list->addItem(item);
         m_groups.push_back(g);
     }
     if (m_list->currentRow() < 0 && m_list->count() > 0) m_list->setCurrentRow(0);
-    m_status->setText(tr("%1 image(s)").arg(m_groups.size()));
+    if (!m_busy) m_status->setText(tr("%1 image(s)").arg(m_groups.size()));
 }
+
+void VotePreviewPanel::startPreview(int numImages) {
+    m_busy = true;
+    m_requested = std::max(1, numImages);
+    m_preview->setEnabled(false);
+    m_cancel->setEnabled(true);
+    m_cancel->show();
+    m_progress->setRange(0, m_requested);
+    m_progress->setValue(0);
+    m_progress->setFormat(tr("%v / %m images"));
+    m_progress->show();
+    m_status->setText(tr("loading the model, then sampling image 1 of %1…").arg(m_requested));
+}
+
+void VotePreviewPanel::setProgress(double fraction) {
+    if (!m_busy) return;
+    const int done = static_cast<int>(std::lround(fraction * m_requested));
+    m_progress->setValue(std::clamp(done, 0, m_requested));
+    if (m_cancel->isEnabled() && done < m_requested)
+        m_status->setText(tr("sampling image %1 of %2…").arg(done + 1).arg(m_requested));
+}
+
+void VotePreviewPanel::finishPreview(RunState how, const QString& message) {
+    m_busy = false;
+    m_preview->setEnabled(true);
+    m_cancel->hide();
+    m_progress->hide();
+    const int ties =
+        static_cast<int>(std::count_if(m_groups.begin(), m_groups.end(),
+                                       [](const RolloutGroup& g) { return tiedClusters(g) > 0; }));
+    const QString tieText = ties ? tr(", %1 tied").arg(ties) : QString();
+    if (how == RunState::failed)
+        m_status->setText(tr("preview failed: %1").arg(message));
+    else if (how == RunState::cancelled)
+        m_status->setText(tr("cancelled: %1 of %2 image(s) voted%3")
+                              .arg(m_groups.size())
+                              .arg(m_requested)
+                              .arg(tieText));
+    else
+        m_status->setText(tr("%1 image(s) voted%2").arg(m_groups.size()).arg(tieText));
+}
+
+QString VotePreviewPanel::statusText() const { return m_status->text(); }
+
+QString VotePreviewPanel::itemText(int index) const {
+    auto* item = m_list->item(index);
+    return item ? item->text() : QString();
+}
+
+int VotePreviewPanel::progressValue() const { return m_progress->value(); }
 
 QString VotePreviewPanel::loadSamplesFile(const QString& path, int step) {
     JsonlTail tail(path.toStdString());
@@ -124,8 +199,10 @@ void VotePreviewPanel::setPreviewEnabled(bool enabled, const QString& why) {
 }
 
 void VotePreviewPanel::setBusy(bool busy) {
-    m_preview->setEnabled(!busy);
-    if (busy) m_status->setText(tr("sampling…"));
+    if (busy)
+        startPreview(m_count->value());
+    else
+        finishPreview(RunState::finished);
 }
 
 }  // namespace mmupt::ui

@@ -1,6 +1,7 @@
 // Vote preview: for each image, its G responses, extracted answers, the vote histogram (majority
 // highlighted, a grey "no answer" bar), majority ratio and rewards, before any training. Fed by
-// RolloutGroups from Session::preview_votes or from a samples.jsonl (one step of it).
+// RolloutGroups from Session::preview_votes (image by image, with progress and Cancel) or from a
+// samples.jsonl (one step of it). Ties (two answers sharing the largest cluster) are flagged.
 #pragma once
 #include <QWidget>
 #include <functional>
@@ -11,6 +12,7 @@
 class QListWidget;
 class QSpinBox;
 class QLabel;
+class QProgressBar;
 class QPushButton;
 
 namespace mmupt::ui {
@@ -31,10 +33,20 @@ class VotePreviewPanel : public QWidget {
     int groupCount() const { return static_cast<int>(m_groups.size()); }
     GroupDetailView* detail() const { return m_detail; }
     void setPreviewEnabled(bool enabled, const QString& why = {});
-    void setBusy(bool busy);
+    // Sampling `numImages`: progress bar and Cancel shown; setProgress() as images are voted;
+    // finishPreview() with how it ended.
+    void startPreview(int numImages);
+    void setProgress(double fraction);
+    void finishPreview(RunState how, const QString& message = {});
+    void setBusy(bool busy);  // startPreview(requested count) / finishPreview(finished)
+    bool isBusy() const { return m_busy; }
+    QString statusText() const;
+    QString itemText(int index) const;  // the list entry of group `index`
+    int progressValue() const;          // images voted in the running preview
 
   signals:
     void previewRequested(int numImages);
+    void cancelRequested();
 
   private:
     void select(int index);
@@ -44,7 +56,11 @@ class VotePreviewPanel : public QWidget {
     GroupDetailView* m_detail;
     QSpinBox* m_count;
     QPushButton* m_preview;
+    QPushButton* m_cancel;
+    QProgressBar* m_progress;
     QLabel* m_status;
+    bool m_busy = false;
+    int m_requested = 0;
 };
 
 }  // namespace mmupt::ui

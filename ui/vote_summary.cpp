@@ -45,6 +45,25 @@ int noAnswerCount(const RolloutGroup& g) {
                                           [](const SampledResponse& r) { return !r.answer; }));
 }
 
+int tiedClusters(const RolloutGroup& g) {
+    size_t top = 0;
+    int sharing = 0;
+    for (const auto& c : g.clusters) {
+        if (c.members.size() > top) {
+            top = c.members.size();
+            sharing = 1;
+        } else if (c.members.size() == top) {
+            ++sharing;
+        }
+    }
+    return top > 0 && sharing >= 2 ? sharing : 0;
+}
+
+int truncatedCount(const RolloutGroup& g) {
+    return static_cast<int>(std::count_if(g.responses.begin(), g.responses.end(),
+                                          [](const SampledResponse& r) { return r.truncated; }));
+}
+
 double meanReward(const RolloutGroup& g) {
     if (g.responses.empty()) return 0.0;
     double sum = 0.0;

@@ -23,6 +23,10 @@ std::vector<VoteBar> voteBars(const RolloutGroup& group);
 std::optional<int> majorityCluster(const RolloutGroup& group);
 QString majorityAnswer(const RolloutGroup& group);  // "" when there is none
 int noAnswerCount(const RolloutGroup& group);
+// How many clusters share the largest size when two or more do (a 4 / 4 split: 2), else 0. On a
+// tie the engine's vote picks the cluster sampled first.
+int tiedClusters(const RolloutGroup& group);
+int truncatedCount(const RolloutGroup& group);
 double meanReward(const RolloutGroup& group);
 // Exact text match of the majority answer with the hidden label (after trimming); nullopt when
 // there is no label. Display aid only: the engine's grader decides equivalence.

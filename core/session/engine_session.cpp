@@ -102,16 +102,27 @@ class EngineSession : public Session {
     void preview_votes(const ConfigSource& c, int num_images) override {
         RunConfig config = load_config(c.yaml_path, c.overrides);
         submit([this, config, num_images] {
-            relay_.on_groups(preview_vote_groups(config, num_images, &relay_));
-            return RunFinished{RunState::finished, "", 0, ""};
+            // Groups and progress reach the observer image by image.
+            auto groups = preview_vote_groups(config, num_images, &relay_, &control_.cancel);
+            const RunState end = control_.cancel ? RunState::cancelled : RunState::finished;
+            return RunFinished{end, "", static_cast<int>(groups.size()), ""};
         });
     }
     void export_checkpoint(const std::string& checkpoint_dir, const std::string& out_dir,
-                           bool replace_earlier_export = false) override {
-        submit([this, checkpoint_dir, out_dir, replace_earlier_export] {
+                           bool replace_earlier_export, const std::string& dtype) override {
+        ExportOptions options;
+        options.force = replace_earlier_export;
+        if (dtype == "float32")
+            options.dtype = Dtype::float32;
+        else if (dtype == "bfloat16")
+            options.dtype = Dtype::bfloat16;
+        else if (dtype == "float16")
+            options.dtype = Dtype::float16;
+        else if (!dtype.empty())
+            throw ConfigError("export dtype '" + dtype +
+                              "': expected float32, bfloat16 or float16");
+        submit([this, checkpoint_dir, out_dir, options] {
             relay_.on_progress("export", 0.0);
-            ExportOptions options;
-            options.force = replace_earlier_export;
             const ExportReport r = export_model(checkpoint_dir, out_dir, options);
             relay_.on_log({LogLevel::info,
                            "exported " + checkpoint_dir + " -> " + r.out_dir + " (" + r.dtype +

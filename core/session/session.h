@@ -57,9 +57,12 @@ class Session {
     // Samples G answers for the first `num_images` examples and votes; reports on_groups.
     virtual void preview_votes(const ConfigSource& config, int num_images) = 0;
     // Writes only where inspect_export_target (core/io/export_target.h) allows: ask the user
-    // before passing replace_earlier_export = true for an EarlierExport target.
+    // before passing replace_earlier_export = true for an EarlierExport target (check_export in
+    // export_check.h tells which). `dtype`: "" keeps the checkpoint's own, else "float32",
+    // "bfloat16" or "float16".
     virtual void export_checkpoint(const std::string& checkpoint_dir, const std::string& out_dir,
-                                   bool replace_earlier_export = false) = 0;
+                                   bool replace_earlier_export = false,
+                                   const std::string& dtype = "") = 0;
 
     // Run control, callable from any thread; take effect between steps.
     virtual void pause() = 0;

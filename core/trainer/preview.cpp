@@ -12,7 +12,8 @@
 namespace mmupt {
 
 std::vector<RolloutGroup> preview_vote_groups(const RunConfig& config, int num_examples,
-                                              SessionObserver* observer) {
+                                              SessionObserver* observer,
+                                              const std::atomic<bool>* cancel) {
     if (config.model.path.empty()) throw ConfigError("model.path is empty: pick a model first");
     // Same thread budget as training: a preview in the studio must not take every core.
     if (config.trainer.threads > 0) at::set_num_threads(static_cast<int>(config.trainer.threads));
@@ -45,10 +46,25 @@ std::vector<RolloutGroup> preview_vote_groups(const RunConfig& config, int num_e
     if (params.stop_ids.empty()) params.stop_ids = {m.dir.tokenizer.special_ids().im_end};
     params.seed =
         static_cast<uint64_t>(config.rollout.seed >= 0 ? config.rollout.seed : config.trainer.seed);
-    Rollout rollout = sample_rollout(m.model, prompts, params, m.dir.tokenizer);
     AlgorithmConfig algorithm = config.algorithm;
     algorithm.reward = RewardKind::majority_vote;  // the preview shows the self-reward
-    return score_rollout(rollout, prompts, make_reward_setup(algorithm), 0).groups;
+    const RewardSetup reward = make_reward_setup(algorithm);
+    // One image at a time (B = 1): slower than one batch on a GPU, but the user sees each vote
+    // as it lands, the progress is real and Cancel takes effect between images.
+    std::vector<RolloutGroup> groups;
+    if (observer) observer->on_progress("preview", 0.0);
+    for (size_t i = 0; i < prompts.size(); ++i) {
+        if (cancel && cancel->load()) break;
+        const std::vector<Prompt> one = {prompts[i]};
+        Rollout rollout = sample_rollout(m.model, one, params, m.dir.tokenizer);
+        std::vector<RolloutGroup> voted = score_rollout(rollout, one, reward, 0).groups;
+        if (observer) {
+            observer->on_groups(voted);
+            observer->on_progress("preview", double(i + 1) / double(prompts.size()));
+        }
+        groups.insert(groups.end(), voted.begin(), voted.end());
+    }
+    return groups;
 }
 
 }  // namespace mmupt

@@ -26,7 +26,9 @@ struct Recorder : SessionObserver {
     std::vector<RolloutGroup> groups;
     std::vector<CheckpointInfo> checkpoints;
     std::vector<RunFinished> finished;
+    std::vector<double> progress;
     Session* stop_after_first = nullptr;
+    Session* cancel_after_first_group = nullptr;
     void on_state(RunState s) override {
         std::lock_guard<std::mutex> l(mutex);
         states.push_back(s);
@@ -39,8 +41,15 @@ struct Recorder : SessionObserver {
         if (stop_after_first) stop_after_first->stop_at_next_step();
     }
     void on_groups(const std::vector<RolloutGroup>& g) override {
+        {
+            std::lock_guard<std::mutex> l(mutex);
+            groups.insert(groups.end(), g.begin(), g.end());
+        }
+        if (cancel_after_first_group) cancel_after_first_group->cancel();
+    }
+    void on_progress(const std::string& task, double f) override {
         std::lock_guard<std::mutex> l(mutex);
-        groups.insert(groups.end(), g.begin(), g.end());
+        if (task == "preview") progress.push_back(f);
     }
     void on_checkpoint(const CheckpointInfo& c) override {
         std::lock_guard<std::mutex> l(mutex);
@@ -108,6 +117,20 @@ TEST(TrainerSession, SetupErrorBecomesFailed) {
     EXPECT_EQ(session->state(), RunState::failed);
 }
 
+TEST(TrainerSession, PreviewVotesCancelStopsBeforeTheNextImage) {
+    const std::string tmp = test::temp_dir("session-preview-cancel");
+    ConfigSource source = write_config(test::tiny_run_config(tmp + "/run", 1), tmp);
+    auto session = create_session();
+    auto rec = std::make_shared<Recorder>();
+    rec->cancel_after_first_group = session.get();
+    session->set_observer(rec);
+    session->preview_votes(source, 3);
+    session->wait();
+    EXPECT_EQ(rec->groups.size(), 1u);
+    ASSERT_EQ(rec->finished.size(), 1u);
+    EXPECT_EQ(rec->finished[0].state, RunState::cancelled);
+}
+
 TEST(TrainerSession, PreviewVotesAndInspect) {
     const std::string tmp = test::temp_dir("session-preview");
     ConfigSource source = write_config(test::tiny_run_config(tmp + "/run", 1), tmp);
@@ -120,6 +143,12 @@ TEST(TrainerSession, PreviewVotesAndInspect) {
     EXPECT_EQ(rec->groups[0].responses.size(), 8u);
     EXPECT_EQ(rec->groups[0].step, 0);
     EXPECT_FALSE(fs::exists(tmp + "/run"));  // a preview writes no run directory
+    // Image by image: 0, 1/3, 2/3, 1.
+    ASSERT_EQ(rec->progress.size(), 4u);
+    EXPECT_DOUBLE_EQ(rec->progress.front(), 0.0);
+    EXPECT_DOUBLE_EQ(rec->progress.back(), 1.0);
+    ASSERT_EQ(rec->finished.size(), 1u);
+    EXPECT_EQ(rec->finished[0].state, RunState::finished);
 
     ModelSummary m = session->inspect_model(test::trainer_fixture().model_dir, source);
     EXPECT_EQ(m.model_type, "qwen2_5_vl");

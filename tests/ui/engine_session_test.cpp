@@ -236,7 +236,7 @@ class EngineSessionTest : public QObject {
         const QString out = m_tmp.filePath("exported");
         QSignalSpy progress(window.bridge(), &ui::SessionBridge::progressReported);
         QSignalSpy ended(&window, &ui::MainWindow::runEnded);
-        emit dialog->exportRequested(checkpoint, out);
+        emit dialog->exportRequested(checkpoint, out, /*replace=*/false, /*dtype=*/QString());
         QVERIFY(ended.wait(kEngineTimeoutMs));
         auto result = ended.at(0).at(0).value<RunFinished>();
         QVERIFY2(result.state == RunState::finished, result.message.c_str());
@@ -244,7 +244,7 @@ class EngineSessionTest : public QObject {
         QCOMPARE(progress.last().at(1).toDouble(), 1.0);
         QVERIFY(!QFileInfo::exists(QDir(out).filePath("optimizer.safetensors")));
 
-        // `mmupt inspect` accepts the directory: the checkpoint's tensors, all of them, bf16.
+        // `mmupt inspect` accepts the directory: the checkpoint's tensors, all of them.
         auto inspect = [](const QString& dir) {
             testkit::CliResult r = testkit::runCli(MMUPT_CLI_PATH, {"inspect", "--json", dir});
             [&] { QVERIFY2(r.exitCode == 0, qPrintable(r.output)); }();
@@ -256,8 +256,9 @@ class EngineSessionTest : public QObject {
         QCOMPARE(exported.value("total_parameters"), source.value("total_parameters"));
         const QJsonArray tensors = exported.value("tensors").toArray();
         QCOMPARE(tensors.size(), source.value("tensors").toArray().size());
+        // The checkpoint's own dtype is kept (the run trained in float32 on the CPU).
         for (const QJsonValue& t : tensors)
-            QCOMPARE(t.toObject().value("dtype").toString(), QString("BF16"));
+            QCOMPARE(t.toObject().value("dtype").toString(), QString("F32"));
         QFile config(QDir(out).filePath("config.json"));
         QVERIFY(config.open(QIODevice::ReadOnly));
         QCOMPARE(QJsonDocument::fromJson(config.readAll()).object().value("model_type"),
@@ -265,6 +266,32 @@ class EngineSessionTest : public QObject {
         // And the studio's own model check accepts it as a model to train.
         QVERIFY2(window.setupPanel()->pickModel(out),
                  qPrintable(window.setupPanel()->modelStatus()));
+
+        // Again through the dialog's form (issue 12, item 7): the same folder is now an earlier
+        // export (replaced only after a yes), the stored dtype is shown, bfloat16 is chosen.
+        dialog->setExportFolder(out);
+        QVERIFY2(dialog->exportVerdict().contains("earlier mmupt export"),
+                 qPrintable(dialog->exportVerdict()));
+        QCOMPARE(dialog->storedDtype(), QString("float32"));
+        QStringList asked;
+        dialog->setConfirmHandler([&asked](const QString& q) {
+            asked << q;
+            return true;
+        });
+        dialog->setExportDtype("bfloat16");
+        ended.clear();
+        dialog->requestExport();
+        QCOMPARE(asked.size(), 1);
+        QVERIFY(ended.wait(kEngineTimeoutMs));
+        result = ended.at(0).at(0).value<RunFinished>();
+        QVERIFY2(result.state == RunState::finished, result.message.c_str());
+        for (const QJsonValue& t : inspect(out).value("tensors").toArray())
+            QCOMPARE(t.toObject().value("dtype").toString(), QString("BF16"));
+        // The run directory itself is refused, with the reason, and Export stays disabled.
+        dialog->setExportFolder(m_trainedRun);
+        QVERIFY(!dialog->exportAllowed());
+        QVERIFY2(dialog->exportVerdict().startsWith("✖ Cannot export there: "),
+                 qPrintable(dialog->exportVerdict()));
     }
 
     void closeDuringRunStopsAtNextStepWithCheckpoint() {

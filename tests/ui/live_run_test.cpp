@@ -168,7 +168,8 @@ class LiveRunTest : public QObject {
         QSignalSpy ended(&window, &ui::MainWindow::runEnded);
         ui::CheckpointsDialog* dialog = window.checkpointsDialog();
         QSignalSpy progress(window.bridge(), &ui::SessionBridge::progressReported);
-        emit dialog->exportRequested("/tmp/run/checkpoints/step-4", "/tmp/exported");
+        emit dialog->exportRequested("/tmp/run/checkpoints/step-4", "/tmp/exported", false,
+                                     QString());
         QVERIFY(ended.wait(5000));
         QCOMPARE(ended.at(0).at(0).value<RunFinished>().state, RunState::finished);
         QCOMPARE(QString::fromStdString(session->lastExportOut()), QString("/tmp/exported"));

@@ -1,4 +1,4 @@
-// Metric cards: zooming with the wheel switches "follow latest" off and later data keeps the
+// Metric cards: zooming with Ctrl+wheel switches "follow latest" off and later data keeps the
 // user's view; double-click / Follow turns it back on; min/max decimation keeps a spike;
 // debiased EMA starts at the first value; PNG and CSV export write files.
 #include <qcustomplot.h>
@@ -30,7 +30,7 @@ class MetricCardTest : public QObject {
         QCustomPlot* plot = card.plot();
         QPointF center = plot->axisRect()->rect().center();
         QWheelEvent wheel(center, plot->mapToGlobal(center.toPoint()), QPoint(), QPoint(0, 120),
-                          Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+                          Qt::NoButton, Qt::ControlModifier, Qt::NoScrollPhase, false);
         QApplication::sendEvent(plot, &wheel);
         QVERIFY(!card.followLatest());
         QCOMPARE(spy.count(), 1);

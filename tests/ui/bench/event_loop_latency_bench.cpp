@@ -80,6 +80,18 @@ double cpuSeconds(int who) {  // RUSAGE_SELF (the process) or RUSAGE_THREAD (thi
     return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
+// --compare DIR: run directories opened for comparison before the run starts (two runs open).
+QStringList g_compare;
+
+void openCompared(mmupt::ui::MainWindow& window) {
+    for (const QString& dir : g_compare)
+        if (!window.addCompareRun(dir))
+            std::fprintf(stderr, "cannot compare %s\n", qPrintable(dir));
+    if (!g_compare.isEmpty())
+        std::printf("comparing with %d run(s): %s\n", int(g_compare.size()),
+                    qPrintable(g_compare.join(", ")));
+}
+
 int runFlood(int seconds) {
     mmupt::testkit::FakeScript script;
     script.steps = 1000000;
@@ -93,6 +105,7 @@ int runFlood(int seconds) {
     mmupt::ui::MainWindow window(std::move(session));
     window.resize(1600, 1000);
     window.show();
+    openCompared(window);
 
     report("idle window", probeFor(1000));
     window.setupPanel()->form()->setValue("model.path", "/models/fake");
@@ -166,6 +179,7 @@ int runEngine(const EngineRun& run) {
     mmupt::ui::MainWindow window(mmupt::create_session());
     window.resize(1600, 1000);
     window.show();
+    openCompared(window);
     report("idle window", probeFor(1000));
 
     const QString error =
@@ -233,7 +247,11 @@ int main(int argc, char** argv) {
                       "with --engine: a config edit after the tiny-run settings (112 px images, "
                       "2 prompts x G=4, 8 new tokens, CPU float32, 1 thread); repeatable",
                       "KEY=VALUE"});
+    parser.addOption({"compare",
+                      "open run directory DIR for comparison first (repeatable): two runs open",
+                      "DIR"});
     parser.process(app);
+    g_compare = parser.values("compare");
 
     if (parser.isSet("engine")) {
         EngineRun run;

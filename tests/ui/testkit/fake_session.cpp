@@ -1,6 +1,7 @@
 // FakeSession: one worker thread per command, scripted events.
 #include "tests/ui/testkit/fake_session.h"
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 
@@ -34,6 +35,11 @@ ConfigSource FakeSession::lastConfig() const {
 std::string FakeSession::lastExportOut() const {
     std::lock_guard<std::mutex> lock(m_mutex);
     return m_exportOut;
+}
+
+std::string FakeSession::lastExportDtype() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_exportDtype;
 }
 
 ModelSummary FakeSession::inspect_model(const std::string& model_dir, const ConfigSource&) {
@@ -97,7 +103,7 @@ void FakeSession::start_training(const ConfigSource& config) {
 }
 
 void FakeSession::resume_training(const std::string&, const ResumeOptions&) {
-    launch([this] { runTraining(m_stepsRun.load()); });
+    launch([this] { runTraining(std::max(m_stepsRun.load(), m_script.resumeAtStep)); });
 }
 
 void FakeSession::runTraining(int firstStep) {
@@ -168,20 +174,40 @@ void FakeSession::preview_votes(const ConfigSource& config, int num_images) {
         auto obs = observer();
         setState(RunState::running);
         std::mt19937 rng(99);
-        std::vector<RolloutGroup> groups;
-        for (int i = 0; i < num_images; ++i)
-            groups.push_back(syntheticGroup(0, 10, i, m_script.G, rng));
-        obs->on_groups(groups);
-        m_state = RunState::finished;
-        obs->on_state(RunState::finished);
-        obs->on_finished({RunState::finished, "", 0, ""});
+        // Like the engine: image by image, progress after each, Cancel between images.
+        obs->on_progress("preview", 0.0);
+        int done = 0;
+        for (; done < num_images && !m_cancel; ++done) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(m_script.previewImageMs));
+            RolloutGroup g = syntheticGroup(0, 10, done, m_script.G, rng);
+            if (done == m_script.previewTieAt) {  // a G/2 : G/2 split
+                const int half = static_cast<int>(g.responses.size()) / 2;
+                g.clusters = {{"4", {}}, {"5", {}}};
+                for (int r = 0; r < static_cast<int>(g.responses.size()); ++r) {
+                    g.responses[size_t(r)].answer = r < half ? "4" : "5";
+                    g.responses[size_t(r)].cluster = r < half ? 0 : 1;
+                    g.clusters[r < half ? 0 : 1].members.push_back(r);
+                }
+                g.majority_index = 0;
+                g.majority_ratio = 0.5;
+            }
+            obs->on_groups({g});
+            obs->on_progress("preview", double(done + 1) / num_images);
+        }
+        const RunState end = m_cancel ? RunState::cancelled : RunState::finished;
+        m_state = end;
+        obs->on_state(end);
+        obs->on_finished({end, "", done, ""});
     });
 }
 
-void FakeSession::export_checkpoint(const std::string&, const std::string& out_dir, bool) {
+void FakeSession::export_checkpoint(const std::string&, const std::string& out_dir, bool replace,
+                                    const std::string& dtype) {
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_exportOut = out_dir;
+        m_exportDtype = dtype;
+        m_exportReplace = replace;
     }
     launch([this] {
         auto obs = observer();

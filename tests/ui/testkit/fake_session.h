@@ -25,6 +25,9 @@ struct FakeScript {
     // Flood mode (benchmark): this many extra log events per step, sent as fast as possible.
     int floodLogsPerStep = 0;
     bool ignoreStop = false;  // simulate an engine stuck in a step (close-timeout test)
+    int resumeAtStep = 0;     // resume_training's first step (the checkpoint's step + 1)
+    int previewImageMs = 0;   // preview_votes: time per image
+    int previewTieAt = -1;    // preview_votes: this image's vote is a G/2 : G/2 tie
 };
 
 class FakeSession : public Session {
@@ -39,7 +42,8 @@ class FakeSession : public Session {
     void resume_training(const std::string& run_dir, const ResumeOptions& options = {}) override;
     void preview_votes(const ConfigSource& config, int num_images) override;
     void export_checkpoint(const std::string& checkpoint_dir, const std::string& out_dir,
-                           bool replace_earlier_export = false) override;
+                           bool replace_earlier_export = false,
+                           const std::string& dtype = "") override;
     void pause() override { m_paused = true; }
     void resume() override { m_paused = false; }
     void stop_at_next_step() override { m_stop = true; }
@@ -52,6 +56,8 @@ class FakeSession : public Session {
     ConfigSource lastInspected() const;  // the config of the last inspect_dataset
     int stepsRun() const { return m_stepsRun.load(); }
     std::string lastExportOut() const;
+    bool lastExportReplaced() const { return m_exportReplace; }
+    std::string lastExportDtype() const;
     bool inspectModelFails = false;  // throw ModelError from inspect_model
 
   private:
@@ -65,7 +71,8 @@ class FakeSession : public Session {
     std::shared_ptr<SessionObserver> m_observer;
     ConfigSource m_config;
     ConfigSource m_inspected;
-    std::string m_exportOut;
+    std::string m_exportOut, m_exportDtype;
+    std::atomic<bool> m_exportReplace{false};
     std::thread m_worker;
     std::atomic<RunState> m_state{RunState::idle};
     std::atomic<bool> m_paused{false}, m_stop{false}, m_cancel{false};

@@ -312,6 +312,7 @@ void MainWindow::buildGettingStarted() {
     auto showMetrics = [this] { m_centre->setCurrentWidget(m_metrics); };
     connect(m_store, &RunStore::stepsAppended, this, showMetrics);
     connect(this, &MainWindow::runDirectoryOpened, this, showMetrics);
+    connect(m_compare, &CompareRuns::runAdded, this, showMetrics);  // overlays need the cards
     connect(m_guide, &GettingStartedPanel::modelRequested, this, [this] {
         dock("runSetupDock")->show();
         m_setup->browseModel();

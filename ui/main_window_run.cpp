@@ -275,12 +275,14 @@ void MainWindow::onRunFinished(const RunFinished& result) {
         m_store->setCheckpoints(list_checkpoints(result.run_dir));
     }
     if (result.state == RunState::failed && m_message) {
-        m_message(tr("The engine failed: %1").arg(guiEngineMessage(QString::fromStdString(result.message))));
+        m_message(tr("The engine failed: %1")
+                      .arg(guiEngineMessage(QString::fromStdString(result.message))));
     } else if (result.state == RunState::failed) {
-        auto* box = new QMessageBox(
-            QMessageBox::Critical, windowTitle(),
-            tr("The engine failed:\n\n%1").arg(guiEngineMessage(QString::fromStdString(result.message))),
-            QMessageBox::Ok, this);
+        auto* box =
+            new QMessageBox(QMessageBox::Critical, windowTitle(),
+                            tr("The engine failed:\n\n%1")
+                                .arg(guiEngineMessage(QString::fromStdString(result.message))),
+                            QMessageBox::Ok, this);
         box->setObjectName("runFailedDialog");
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();  // window-modal, never blocks the event loop (or a test)

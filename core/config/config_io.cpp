@@ -56,7 +56,8 @@ void apply_node(RunConfig& c, const std::string& key, const YAML::Node& value,
         for (const auto& field : config_detail::fields())
             any = any || field.info.key.rfind(key + ".", 0) == 0;
         if (!any) unknown_key(line, key);
-        for (const auto& kv : value) apply_node(c, key + "." + kv.first.Scalar(), kv.second, line);
+        for (const auto& kv : value)
+            apply_node(c, key + "." + kv.first.Scalar(), kv.second, line, base_dir);
         return;
     }
     if (!f) unknown_key(line, key);

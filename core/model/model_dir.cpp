@@ -13,8 +13,8 @@
 
 #include "core/io/json_strict.h"
 #include "core/io/safetensors_torch.h"
-#include "core/model/weight_shape_check.h"
 #include "core/model/lora_io.h"
+#include "core/model/weight_shape_check.h"
 #include "core/tokenizer/chat_template.h"
 #include "core/util/errors.h"
 

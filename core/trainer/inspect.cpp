@@ -139,8 +139,9 @@ ExportReport export_model(const std::string& model_dir, const std::string& out_d
     report.out_dir = out.string();
     if (adapter && !options.merge) {  // the PEFT adapter directory as trained
         if (options.dtype)
-            throw CheckpointError("export --dtype applies to full models; a LoRA adapter is "
-                                  "exported as trained (add --merge for a full model)");
+            throw CheckpointError(
+                "export --dtype applies to full models; a LoRA adapter is "
+                "exported as trained (add --merge for a full model)");
         read_adapter_config(model_dir);  // refuse to copy something PEFT would not load
         fs::create_directories(out);
         for (const char* f : {kAdapterConfigFile, kAdapterWeightsFile})

@@ -10,8 +10,8 @@
 
 #include "core/io/safetensors_torch.h"
 #include "core/io/safetensors_writer.h"
-#include "core/session/run_files.h"
 #include "core/model/lora_io.h"
+#include "core/session/run_files.h"
 #include "core/util/errors.h"
 #include "core/util/test_pause.h"
 

@@ -1,5 +1,5 @@
-// `mmupt export --run DIR [--step N] --out DIR [--dtype D] [--force] [--merge]`: a run's checkpoint (the
-// newest by default) as a Hugging Face model directory, in the checkpoint's own dtype unless
+// `mmupt export --run DIR [--step N] --out DIR [--dtype D] [--force] [--merge]`: a run's checkpoint
+// (the newest by default) as a Hugging Face model directory, in the checkpoint's own dtype unless
 // --dtype says otherwise. Writes only a new or empty directory, or an earlier export with
 // --force (core/io/export_target.h); prints what it wrote. A LoRA run's checkpoint exports as
 // a PEFT adapter directory, or with --merge as the base model with the adapter merged in.

@@ -23,22 +23,20 @@ json to_json(const TrainerState& s) {
     json metrics = json::object();
     for (const auto& [k, v] : s.metrics)
         if (std::isfinite(v)) metrics[k] = v;
-    json j = {{"step", s.step},
-              {"optimizer_steps", s.optimizer_steps},
-              {"data_cursor",
-               {{"seed", s.cursor.seed},
-                {"epoch", s.cursor.epoch},
-                {"position", s.cursor.position},
-                {"dataset_size", s.cursor.dataset_size},
-                {"shuffle", s.cursor.shuffle}}},
-              {"rng",
-               {{"sampling_seed", s.sampling_seed},
-                {"scheme", "counter-based draws keyed by (seed, step, prompt, sample, position)"}}},
-              {"elapsed_s", s.elapsed_s},
-              {"bad_steps", s.bad_steps},
-              {"metrics", metrics}};
-    if (!s.config_json.empty()) j["config"] = json::parse(s.config_json);
-    return j;
+    return {{"step", s.step},
+            {"optimizer_steps", s.optimizer_steps},
+            {"data_cursor",
+             {{"seed", s.cursor.seed},
+              {"epoch", s.cursor.epoch},
+              {"position", s.cursor.position},
+              {"dataset_size", s.cursor.dataset_size},
+              {"shuffle", s.cursor.shuffle}}},
+            {"rng",
+             {{"sampling_seed", s.sampling_seed},
+              {"scheme", "counter-based draws keyed by (seed, step, prompt, sample, position)"}}},
+            {"elapsed_s", s.elapsed_s},
+            {"bad_steps", s.bad_steps},
+            {"metrics", metrics}};
 }
 
 TrainerState trainer_state_from_json(const json& j, const std::string& source) {
@@ -85,7 +83,9 @@ CheckpointInfo write_checkpoint(CheckpointStore& store, const TrainerState& stat
             save_model_dir(tmp, policy, source, save);
         }
         save_safetensors((fs::path(tmp) / kOptimizerFile).string(), optimizer.state_tensors());
-        return store.commit(state.step, to_json(state));
+        json j = to_json(state);
+        if (!state.config_json.empty()) j["config"] = json::parse(state.config_json);
+        return store.commit(state.step, j);
     } catch (...) {
         store.abort(state.step);
         throw;

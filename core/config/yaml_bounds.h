@@ -11,10 +11,13 @@ namespace mmupt::config_detail {
 
 // Bytes a config may expand to: every scalar, counted once per use (aliases included).
 inline constexpr size_t kMaxYamlExpandedBytes = 16u << 20;
+// Values (scalars, lists, mappings) a config may expand to; real configs hold a few hundred.
+inline constexpr size_t kMaxYamlNodes = 1u << 20;
 
 // Throws ConfigError "<origin>: YAML aliases expand this document past N bytes ..." when the
-// expanded size of `root` (scalars counted once per use, plus one byte per node) exceeds
-// `limit`. Stops counting at the limit, so alias cycles and "billion laughs" cost O(limit).
+// expanded size of `root` (every scalar counted once per use) exceeds
+// `limit`, or it holds more than kMaxYamlNodes values. Stops counting at either limit, so alias
+// cycles and "billion laughs" cost O(limit).
 void check_yaml_expansion(const YAML::Node& root, const std::string& origin,
                           size_t limit = kMaxYamlExpandedBytes);
 

@@ -8,7 +8,8 @@
 # later run on this machine, from any clone:
 #   MMUPT_DEB13_ROOT    the root (default /var/cache/mmupt/debian13-root)
 #   MMUPT_DEB13_MIRROR  Debian mirror (default: the host's apt mirror, else deb.debian.org)
-#   MMUPT_SHARED_DATA   the shared data folder with hf_fixtures/ (default ../shared/data)
+#   MMUPT_SHARED_DATA   the shared data folder with hf_fixtures/ (default ../shared/data, or
+#                       next to the main checkout for a git worktree)
 #   MMUPT_LIBTORCH2_TESTS  fast (default: every test without the labels slow / gpu) or smoke
 #                          (the transformers fixtures, attention, model, safetensors and
 #                          trainer tests, the CLI train / resume among them)
@@ -119,6 +120,9 @@ else
     tar -cf - --exclude=./build --exclude='./build-*' . | tar -xf - -C "$work/src"
 fi
 shared=${MMUPT_SHARED_DATA:-$src/../shared/data}
+if [[ ! -d $shared ]] && common=$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null); then
+    shared=$(dirname "$common")/../shared/data  # a git worktree: next to the main checkout
+fi
 rm -rf "$work/shared/data/hf_fixtures"
 if [[ -d $shared/hf_fixtures ]]; then
     cp -r "$shared/hf_fixtures" "$work/shared/data/"

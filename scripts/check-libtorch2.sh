@@ -110,15 +110,24 @@ fi
 # shared data next to the checkout (or MMUPT_SHARED_DATA) and go both where the fixture test
 # looked for them before (tests/data/hf_fixtures) and where it looks now (../shared/data).
 work=$root/mmupt
-rm -rf "$work/src"
-mkdir -p "$work/src" "$work/build" "$work/ccache" "$work/shared/data"
+stage=$work/src.new
+rm -rf "$stage"
+mkdir -p "$stage" "$work/src" "$work/build" "$work/ccache" "$work/shared/data"
+# Copied files get the time of the copy (-m), so ninja rebuilds whatever changed, whatever
+# the checkout's own mtimes; a file identical to the last run's copy keeps that copy's mtime,
+# so an unchanged tree (the same or a fresh clone) rebuilds nothing.
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     git ls-files -z -c -o --exclude-standard |
         tar -cf - --null --no-recursion --ignore-failed-read -T - 2>/dev/null |
-        tar -xf - -C "$work/src"
+        tar -xmf - -C "$stage"
 else
-    tar -cf - --exclude=./build --exclude='./build-*' . | tar -xf - -C "$work/src"
+    tar -cf - --exclude=./build --exclude='./build-*' . | tar -xmf - -C "$stage"
 fi
+(cd "$stage" && find . -type f -print0) | while IFS= read -r -d '' f; do
+    if cmp -s "$stage/$f" "$work/src/$f"; then touch -r "$work/src/$f" "$stage/$f"; fi
+done
+rm -rf "$work/src"
+mv "$stage" "$work/src"
 shared=${MMUPT_SHARED_DATA:-$src/../shared/data}
 if [[ ! -d $shared ]] && common=$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null); then
     shared=$(dirname "$common")/../shared/data  # a git worktree: next to the main checkout

@@ -8,7 +8,8 @@
 # later run on this machine, from any clone:
 #   MMUPT_DEB13_ROOT    the root (default /var/cache/mmupt/debian13-root)
 #   MMUPT_DEB13_MIRROR  Debian mirror (default: the host's apt mirror, else deb.debian.org)
-#   MMUPT_SHARED_DATA   the shared data folder with hf_fixtures/ (default ../shared/data)
+#   MMUPT_SHARED_DATA   the shared data folder with hf_fixtures/ (default ../shared/data, or
+#                       next to the main checkout for a git worktree)
 #   MMUPT_LIBTORCH2_TESTS  fast (default: every test without the labels slow / gpu) or smoke
 #                          (the transformers fixtures, attention, model, safetensors and
 #                          trainer tests, the CLI train / resume among them)
@@ -109,16 +110,28 @@ fi
 # shared data next to the checkout (or MMUPT_SHARED_DATA) and go both where the fixture test
 # looked for them before (tests/data/hf_fixtures) and where it looks now (../shared/data).
 work=$root/mmupt
-rm -rf "$work/src"
-mkdir -p "$work/src" "$work/build" "$work/ccache" "$work/shared/data"
+stage=$work/src.new
+rm -rf "$stage"
+mkdir -p "$stage" "$work/src" "$work/build" "$work/ccache" "$work/shared/data"
+# Copied files get the time of the copy (-m), so ninja rebuilds whatever changed, whatever
+# the checkout's own mtimes; a file identical to the last run's copy keeps that copy's mtime,
+# so an unchanged tree (the same or a fresh clone) rebuilds nothing.
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     git ls-files -z -c -o --exclude-standard |
         tar -cf - --null --no-recursion --ignore-failed-read -T - 2>/dev/null |
-        tar -xf - -C "$work/src"
+        tar -xmf - -C "$stage"
 else
-    tar -cf - --exclude=./build --exclude='./build-*' . | tar -xf - -C "$work/src"
+    tar -cf - --exclude=./build --exclude='./build-*' . | tar -xmf - -C "$stage"
 fi
+(cd "$stage" && find . -type f -print0) | while IFS= read -r -d '' f; do
+    if cmp -s "$stage/$f" "$work/src/$f"; then touch -r "$work/src/$f" "$stage/$f"; fi
+done
+rm -rf "$work/src"
+mv "$stage" "$work/src"
 shared=${MMUPT_SHARED_DATA:-$src/../shared/data}
+if [[ ! -d $shared ]] && common=$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null); then
+    shared=$(dirname "$common")/../shared/data  # a git worktree: next to the main checkout
+fi
 rm -rf "$work/shared/data/hf_fixtures"
 if [[ -d $shared/hf_fixtures ]]; then
     cp -r "$shared/hf_fixtures" "$work/shared/data/"

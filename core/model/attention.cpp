@@ -61,14 +61,13 @@ at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
     const int64_t G = q.size(1) / k.size(1);
     at::Tensor kr = G > 1 ? k.repeat_interleave(G, 1) : k;  // (B, H, Sk, hd)
     at::Tensor vr = G > 1 ? v.repeat_interleave(G, 1) : v;
-    at::Tensor m;
-    if (mask.defined()) {  // finite lowest of q's dtype: fp16 / bf16 cannot hold the fp32 one
-        double low = q.scalar_type() == at::kHalf       ? -65504.0
-                     : q.scalar_type() == at::kBFloat16 ? -3.38e38
-                                                        : static_cast<double>(masked_score());
-        m = mask.clamp_min(low).to(q.scalar_type());
-    }
-    return at::scaled_dot_product_attention(q, kr, vr, m);
+    // No mask (vision segments): the overload without one; an undefined tensor is rejected.
+    if (!mask.defined()) return at::scaled_dot_product_attention(q, kr, vr);
+    // The finite lowest of q's dtype: fp16 / bf16 cannot hold the fp32 one.
+    double low = q.scalar_type() == at::kHalf       ? -65504.0
+                 : q.scalar_type() == at::kBFloat16 ? -3.38e38
+                                                    : static_cast<double>(masked_score());
+    return at::scaled_dot_product_attention(q, kr, vr, mask.clamp_min(low).to(q.scalar_type()));
 #else
     return attend_eager(q, k, v, mask);
 #endif

@@ -109,7 +109,8 @@ void MainWindow::startTraining() {
         case OutputChoice::cancel:
             return;
         case OutputChoice::continueRun:
-            return resumeRun(outputDir);
+            resumeRun(outputDir);
+            return;
         case OutputChoice::startFresh:
         case OutputChoice::newDirectory:
             break;

@@ -3,6 +3,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTextBrowser>
 #include <QVBoxLayout>
@@ -37,11 +38,19 @@ GroupDetailView::GroupDetailView(QWidget* parent) : QWidget(parent) {
     top->setContentsMargins(0, 0, 0, 0);
     top->addWidget(m_image, 0, Qt::AlignTop);
     top->addLayout(side, 1);
+    // The image and histogram scroll rather than set the dock's minimum height (220 px image +
+    // the responses' minimum kept the bottom docks ≥ 350 px tall, too much on a 1366×700 screen).
+    auto* topScroll = new QScrollArea(this);
+    topScroll->setObjectName("detailTop");
+    topScroll->setFrameShape(QFrame::NoFrame);
+    topScroll->setWidgetResizable(true);
+    topScroll->setWidget(topWidget);
+    topScroll->setMinimumHeight(60);
     // The responses are what people read: they get most of the height, and the split can be
     // dragged (or the image and histogram collapsed) to read more of them at once.
     auto* split = new QSplitter(Qt::Vertical, this);
     split->setObjectName("detailSplitter");
-    split->addWidget(topWidget);
+    split->addWidget(topScroll);
     split->addWidget(m_responses);
     split->setStretchFactor(0, 0);
     split->setStretchFactor(1, 1);

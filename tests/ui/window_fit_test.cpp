@@ -90,7 +90,8 @@ class WindowFitTest : public QObject {
         // Whatever the setup dock's width, the cards' columns fit across (no card cut off).
         auto* scroll = window.metricsPanel()->findChild<QScrollArea*>();
         QVERIFY(scroll);
-        const int cardHeight = window.metricsPanel()->card("reward/mean")->minimumSizeHint().height();
+        const int cardHeight =
+            window.metricsPanel()->card("reward/mean")->minimumSizeHint().height();
         for (int setupWidth : {400, 300}) {
             window.resizeDocks({window.dock(raised)}, {1}, Qt::Vertical);
             window.resizeDocks({window.dock("runSetupDock")}, {setupWidth}, Qt::Horizontal);
@@ -103,9 +104,10 @@ class WindowFitTest : public QObject {
                                     .arg(cardHeight)
                                     .arg(window.dock(raised)->height())));
             const int gridWidth = scroll->widget()->minimumSizeHint().width();
-            QVERIFY2(gridWidth <= viewport.width(),
-                     qPrintable(QStringLiteral("cards need %1 px of %2").arg(gridWidth).arg(
-                         viewport.width())));
+            QVERIFY2(
+                gridWidth <= viewport.width(),
+                qPrintable(
+                    QStringLiteral("cards need %1 px of %2").arg(gridWidth).arg(viewport.width())));
         }
     }
 };

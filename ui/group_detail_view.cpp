@@ -3,6 +3,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTextBrowser>
 #include <QVBoxLayout>
@@ -13,9 +14,14 @@
 
 namespace mmupt::ui {
 
+namespace {
+// 160 px: image + histogram (≥ 160 px wide) fit the detail pane of a 1366-px window unscrolled.
+constexpr int kImageSize = 160;
+}  // namespace
+
 GroupDetailView::GroupDetailView(QWidget* parent) : QWidget(parent) {
     m_image = new QLabel(this);
-    m_image->setFixedSize(220, 220);
+    m_image->setFixedSize(kImageSize, kImageSize);
     m_image->setAlignment(Qt::AlignCenter);
     m_title = new QLabel(this);
     m_question = new QLabel(this);
@@ -37,11 +43,19 @@ GroupDetailView::GroupDetailView(QWidget* parent) : QWidget(parent) {
     top->setContentsMargins(0, 0, 0, 0);
     top->addWidget(m_image, 0, Qt::AlignTop);
     top->addLayout(side, 1);
+    // The image and histogram scroll rather than set the dock's minimum height (a fixed 220-px
+    // image + the responses' minimum kept the bottom docks ≥ 350 px tall: too much at 1366×700).
+    auto* topScroll = new QScrollArea(this);
+    topScroll->setObjectName("detailTop");
+    topScroll->setFrameShape(QFrame::NoFrame);
+    topScroll->setWidgetResizable(true);
+    topScroll->setWidget(topWidget);
+    topScroll->setMinimumHeight(60);
     // The responses are what people read: they get most of the height, and the split can be
     // dragged (or the image and histogram collapsed) to read more of them at once.
     auto* split = new QSplitter(Qt::Vertical, this);
     split->setObjectName("detailSplitter");
-    split->addWidget(topWidget);
+    split->addWidget(topScroll);
     split->addWidget(m_responses);
     split->setStretchFactor(0, 0);
     split->setStretchFactor(1, 1);
@@ -63,7 +77,7 @@ void GroupDetailView::clear() {
 }
 
 void GroupDetailView::setGroup(const RolloutGroup& g, const QString& imagePath) {
-    m_image->setPixmap(thumbnail(imagePath, 210));
+    m_image->setPixmap(thumbnail(imagePath, kImageSize - 10));
     m_title->setText(tr("<b>%1</b> · step %2")
                          .arg(QString::fromStdString(g.group_id).toHtmlEscaped())
                          .arg(g.step));

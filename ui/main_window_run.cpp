@@ -128,8 +128,6 @@ void MainWindow::startTraining() {
     m_activity = Activity::training;
     m_finishedSeen = false;
     m_status->setState(RunState::starting);
-    setRunTitle(m_store->runDirectory());
-    addRecentRun(QFileInfo(m_store->runDirectory()).absoluteFilePath());
     updateRunActions();
 }
 
@@ -145,6 +143,9 @@ void MainWindow::acceptStart() {
     m_store->setRunDirectory(m_pendingStart.runDir);
     m_store->setTotalSteps(m_pendingStart.totalSteps);
     if (!startLogs.empty()) m_store->appendLogs(startLogs);
+    // Title and Recent runs name the run the engine took, not the one that was on screen.
+    setRunTitle(m_pendingStart.runDir);
+    addRecentRun(QFileInfo(m_pendingStart.runDir).absoluteFilePath());
 }
 
 void MainWindow::previewVotes(int numImages) {

@@ -24,15 +24,19 @@ if [[ ! -f $model/config.json ]]; then
         --tokenizer "$shared/qwen2.5-vl-7b-instruct" --out "$model" --dtype bfloat16
 fi
 bytes=$(cat "$model"/*.safetensors | wc -c)
-echo "== load ($bytes checkpoint bytes)"
-flock "$lock" "$mmupt" bench --load "$model" --dtype bfloat16
+if [[ -z ${SKIP_LOAD:-} ]]; then  # SKIP_LOAD=1: only the training step
+    echo "== load ($bytes checkpoint bytes)"
+    flock "$lock" "$mmupt" bench --load "$model" --dtype bfloat16
+fi
 
-if ! "$mmupt" config --docs | grep -q "model.lora.enabled"; then
+# Not `mmupt config --docs | grep -q`: grep -q exits at the first match, mmupt dies of SIGPIPE
+# and pipefail turns that into "no LoRA".
+if ! grep -q "model.lora.enabled" <<< "$("$mmupt" config --docs)"; then
     echo "bench-real-size: this build has no LoRA (model.lora.enabled); the 3B step needs it" >&2
     exit 2
 fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+work=${KEEP_DIR:-$(mktemp -d)}  # KEEP_DIR=DIR keeps the run (metrics.jsonl, time.txt) there
+[[ -n ${KEEP_DIR:-} ]] && mkdir -p "$work" || trap 'rm -rf "$work"' EXIT
 cat > "$work/run.yaml" <<YAML
 model:
   path: $model

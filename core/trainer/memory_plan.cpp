@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <regex>
 
 #include "core/model/model_presets.h"
 #include "core/util/errors.h"
@@ -85,27 +86,78 @@ Phases phases(const ModelConfig& m, const RunConfig& run, const Shape& s, int64_
     return ph;
 }
 
-int64_t lora_parameters(const ModelConfig& m, const std::vector<std::string>& targets,
-                        int64_t rank) {
+struct LinearModule {
+    std::string name;
+    int64_t in, out;
+    bool decoder;  // a decoder projection: the only kind LoraModel attaches adapters to
+};
+
+// Every Linear in our module tree (vlm_model.cpp, text_decoder.cpp, vision_tower.cpp), by name.
+std::vector<LinearModule> linear_modules(const ModelConfig& m) {
     const TextConfig& t = m.text;
+    const VisionConfig& v = m.vision;
     const int64_t D = t.hidden_size, q = t.num_attention_heads * t.head_dim(),
                   kv = t.num_key_value_heads * t.head_dim(), I = t.intermediate_size;
-    int64_t per_layer = 0;
-    for (const std::string& name : targets) {
-        int64_t in = 0, out = 0;
-        if (name == "q_proj") in = D, out = q;
-        if (name == "k_proj" || name == "v_proj") in = D, out = kv;
-        if (name == "o_proj") in = q, out = D;
-        if (name == "gate_proj" || name == "up_proj") in = D, out = I;
-        if (name == "down_proj") in = I, out = D;
-        if (in == 0)
-            throw ConfigError("LoRA target '" + name +
-                              "' is not a decoder linear (q_proj, k_proj, v_proj, o_proj, "
-                              "gate_proj, up_proj, down_proj)");
-        per_layer += rank * (in + out);  // A (r, in) + B (out, r)
+    std::vector<LinearModule> out;
+    for (int64_t i = 0; i < t.num_hidden_layers; ++i) {
+        const std::string l = "model.language_model.layers." + std::to_string(i) + ".";
+        out.push_back({l + "self_attn.q_proj", D, q, true});
+        out.push_back({l + "self_attn.k_proj", D, kv, true});
+        out.push_back({l + "self_attn.v_proj", D, kv, true});
+        out.push_back({l + "self_attn.o_proj", q, D, true});
+        out.push_back({l + "mlp.gate_proj", D, I, true});
+        out.push_back({l + "mlp.up_proj", D, I, true});
+        out.push_back({l + "mlp.down_proj", I, D, true});
     }
-    return t.num_hidden_layers * per_layer;
+    const int64_t E = v.width, F = v.intermediate_size;
+    const bool gated = m.arch != ModelArch::qwen2_vl;
+    for (int64_t i = 0; i < v.depth; ++i) {
+        const std::string b = "model.visual.blocks." + std::to_string(i) + ".";
+        out.push_back({b + "attn.qkv", E, 3 * E, false});
+        out.push_back({b + "attn.proj", E, E, false});
+        for (const char* n : gated ? std::vector<const char*>{"gate_proj", "up_proj"}
+                                   : std::vector<const char*>{"fc1"})
+            out.push_back({b + "mlp." + n, E, F, false});
+        out.push_back({b + "mlp." + (gated ? "down_proj" : "fc2"), F, E, false});
+    }
+    const int64_t merged = E * v.spatial_merge_size * v.spatial_merge_size;
+    out.push_back({"model.visual.merger.mlp.0", merged, merged, false});
+    out.push_back({"model.visual.merger.mlp.2", merged, v.out_hidden_size, false});
+    if (!t.tie_word_embeddings) out.push_back({"lm_head", D, t.vocab_size, false});
+    return out;
 }
+
+}  // namespace
+
+int64_t lora_parameter_count(const ModelConfig& m, const std::string& target_modules, int64_t rank,
+                             int64_t* adapters) {
+    if (rank < 1) throw ConfigError("model.lora.rank = " + std::to_string(rank) + ": must be >= 1");
+    std::regex target;
+    try {
+        target = std::regex(target_modules, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+        throw ConfigError("model.lora.target_modules = '" + target_modules +
+                          "' is not a valid regular expression (" + e.what() + ")");
+    }
+    int64_t params = 0, count = 0;
+    for (const LinearModule& l : linear_modules(m)) {
+        if (!std::regex_match(l.name, target)) continue;
+        if (!l.decoder)
+            throw ConfigError("model.lora.target_modules = '" + target_modules + "' matches '" +
+                              l.name +
+                              "', which LoRA does not support here: only the language model's "
+                              "q/k/v/o and gate/up/down projections can carry adapters");
+        params += rank * (l.in + l.out);  // A (r, in) + B (out, r)
+        ++count;
+    }
+    if (count == 0)
+        throw ConfigError("model.lora.target_modules = '" + target_modules +
+                          "' matches no Linear module; the default is " + kDefaultLoraTargets);
+    if (adapters) *adapters = count;
+    return params;
+}
+
+namespace {
 
 // The vision tower's parameters: the count with an empty text side, less its final norm.
 int64_t vision_parameters(const ModelConfig& m) {
@@ -122,21 +174,23 @@ MemoryTerms terms(const ModelConfig& m, const RunConfig& run, const MemoryPlanOp
     t.weights = params * s.b;
     const bool kl = run.algorithm.kl_coef > 0 && run.algorithm.reward != RewardKind::sft;
     t.reference = kl && !lora ? t.weights : 0;
-    t.trainable_parameters = lora ? lora_parameters(m, o.lora_targets, o.lora_rank)
-                                  : params - (run.model.freeze_vision ? vision_parameters(m) : 0);
+    const int64_t rank = o.lora_rank > 0 ? o.lora_rank : run.model.lora.rank;
+    int64_t adapters = 0;
+    t.trainable_parameters =
+        lora ? lora_parameter_count(m, run.model.lora.target_modules, rank, &adapters)
+             : params - (run.model.freeze_vision ? vision_parameters(m) : 0);
     t.gradients = t.trainable_parameters * s.b;
     t.optimizer = t.trainable_parameters * (8 + (s.b == 4 ? 0 : 4));
     const bool vision_grad = !lora && !run.model.freeze_vision;
     const Phases ph = phases(m, run, s, P, img, rows, vision_grad);
-    // LoRA adds each target's x A (rank per token) to what every layer keeps.
+    // LoRA adds each adapter's x A (rank per token) to what the layers keep.
     const int64_t T = P + run.rollout.max_new_tokens;
-    const int64_t lora_act = lora ? s.L * std::max<int64_t>(1, run.trainer.micro_batch_size) * T *
-                                        o.lora_rank * static_cast<int64_t>(o.lora_targets.size()) *
-                                        s.b
-                                  : 0;
+    const int64_t lora_act =
+        adapters * std::max<int64_t>(1, run.trainer.micro_batch_size) * T * rank * s.b;
     t.activations_full = ph.act_full + lora_act;
     t.activations_checkpointed = ph.act_ckpt + lora_act / std::max<int64_t>(1, s.L) * 2;
-    t.activations = run.model.gradient_checkpointing ? ph.act_ckpt : ph.act_full;
+    t.activations =
+        run.model.gradient_checkpointing ? t.activations_checkpointed : t.activations_full;
     t.kv_cache = ph.kv;
     t.logits = std::max(ph.decode_logits, ph.train_logits);
     t.runtime = o.cuda ? kCudaRuntime : kCpuRuntime;
@@ -161,6 +215,8 @@ MemoryPlan plan_memory(const ModelConfig& m, const RunConfig& run, const MemoryP
     plan.rollout_rows = run.rollout.n * run.trainer.rollout_batch_size;
     plan.parameters = count_parameters(m);
     plan.device_memory = o.device_memory;
+    plan.lora_rank = o.lora_rank > 0 ? o.lora_rank : run.model.lora.rank;
+    plan.lora_enabled = run.model.lora.enabled;
     for (bool lora : {false, true}) {
         MemoryTerms t =
             terms(m, run, o, s, plan.prompt_tokens, plan.image_tokens, plan.rollout_rows, lora);

@@ -21,10 +21,9 @@ namespace mmupt {
 struct MemoryPlanOptions {
     int64_t prompt_tokens = 0;  // per prompt incl. image tokens; 0 = data.max_prompt_length
     int64_t image_tokens = -1;  // merged image tokens per prompt; -1 = from data.max_pixels
-    int64_t lora_rank = 16;     // the LoRA column's r (model.lora.rank once configs have it)
-    // The LoRA column's targets: linear names in each decoder layer (PEFT's target_modules).
-    std::vector<std::string> lora_targets = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
-                                             "gate_proj", "up_proj", "down_proj"};
+    // The LoRA column: model.lora.rank and model.lora.target_modules (a regex over module
+    // names, as LoraModel matches it) come from the run config; a rank > 0 here overrides it.
+    int64_t lora_rank = 0;
     bool cuda = false;          // runtime overhead of a CUDA process instead of a CPU one
     int64_t device_memory = 0;  // bytes available; 0 = unknown (no fit search)
 };
@@ -53,8 +52,17 @@ struct MemoryPlan {
     int64_t prompt_tokens = 0, image_tokens = 0, response_tokens = 0;
     int64_t rollout_rows = 0;  // rollout.n x trainer.rollout_batch_size as configured
     int64_t device_memory = 0;
+    int64_t lora_rank = 0;      // the LoRA column's r (config or override)
+    bool lora_enabled = false;  // model.lora.enabled: the column the run would use
     MemoryTerms full, lora;
 };
+
+// Adapter parameters LoraModel (core/model/lora.h) creates for this model: r (in + out) for each
+// Linear whose module name (model.language_model.layers.N.self_attn.q_proj, ...) matches
+// `target_modules` in full. Throws ConfigError, with LoraModel's words, for an invalid regex, a
+// match outside the decoder projections, or no match. `adapters` (optional) gets their number.
+int64_t lora_parameter_count(const ModelConfig& model, const std::string& target_modules,
+                             int64_t rank, int64_t* adapters = nullptr);
 
 // Throws ConfigError for an unusable combination (e.g. a LoRA target no layer has).
 MemoryPlan plan_memory(const ModelConfig& model, const RunConfig& run,

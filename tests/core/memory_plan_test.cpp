@@ -1,12 +1,18 @@
 // The memory planner's arithmetic: sizes parse with units, full vs LoRA terms follow what the
 // engine allocates (reference copy, AdamW state, gradients), checkpointing shrinks activations,
-// and the largest fitting rollout is the boundary of the fit. Against measured RSS:
+// and the largest fitting rollout is the boundary of the fit; the LoRA column follows the config's
+// model.lora.* and counts exactly the adapters LoraModel creates. Against measured RSS:
 // docs/performance.md.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
+#include "core/config/config_io.h"
+#include "core/model/lora.h"
 #include "core/model/model_presets.h"
 #include "core/trainer/memory_plan.h"
 #include "core/util/errors.h"
+#include "tests/core/model_test_util.h"
 #include "tests/core/test_paths.h"
 
 namespace mmupt {
@@ -75,9 +81,57 @@ TEST(MemoryPlan, LargestRolloutIsTheFitBoundary) {
         EXPECT_LE(peak_at(rows).peak, device);
         EXPECT_GT(peak_at(rows + 1).peak, device);
     }
+}
+
+// The adapter parameters LoraModel attaches for these options on the tiny preset.
+int64_t lora_model_parameters(ModelArch arch, int64_t rank, const std::string& targets) {
+    LoraOptions o;
+    o.rank = rank;
+    o.target_modules = targets;
+    return LoraModel(test::tiny_model(arch), o).num_parameters();
+}
+
+TEST(MemoryPlan, LoraColumnComesFromTheConfigAndMatchesLoraModel) {
+    const std::string yaml = test::temp_dir("plan-lora") + "/run.yaml";
+    std::ofstream(yaml) << "model:\n  lora:\n    enabled: true\n    rank: 8\n";
+    const RunConfig run = load_config(yaml, {}, /*for_training=*/false);
+    for (ModelArch arch : {ModelArch::qwen2_5_vl, ModelArch::qwen2_vl}) {
+        const MemoryPlan p = plan_memory(tiny_model_config(arch), run);
+        EXPECT_TRUE(p.lora_enabled);
+        EXPECT_EQ(p.lora_rank, 8);
+        const int64_t expected = lora_model_parameters(arch, 8, kDefaultLoraTargets);
+        ASSERT_GT(expected, 0);
+        EXPECT_EQ(p.lora.trainable_parameters, expected) << static_cast<int>(arch);
+        // Only the adapters train: their gradients and AdamW state, no reference copy.
+        EXPECT_EQ(p.lora.gradients, 2 * expected);  // bf16 by default
+        EXPECT_EQ(p.lora.reference, 0);
+    }
+    // A narrower target regex from the config, and --lora-rank's override of the rank.
+    RunConfig narrow = run;
+    narrow.model.lora.target_modules = R"(.*\.self_attn\.(q|v)_proj)";
+    const ModelConfig m = tiny_model_config(ModelArch::qwen2_5_vl);
+    EXPECT_EQ(plan_memory(m, narrow).lora.trainable_parameters,
+              lora_model_parameters(ModelArch::qwen2_5_vl, 8, narrow.model.lora.target_modules));
     MemoryPlanOptions o;
-    o.lora_targets = {"q_proj", "lm_head"};
-    EXPECT_THROW(plan_memory(m, run, o), ConfigError);
+    o.lora_rank = 4;
+    const MemoryPlan q = plan_memory(m, narrow, o);
+    EXPECT_EQ(q.lora_rank, 4);
+    EXPECT_EQ(q.lora.trainable_parameters,
+              lora_model_parameters(ModelArch::qwen2_5_vl, 4, narrow.model.lora.target_modules));
+    EXPECT_FALSE(plan_memory(m, RunConfig{}).lora_enabled);
+}
+
+TEST(MemoryPlan, LoraTargetsLoraModelRejectsAreRejected) {
+    const ModelConfig m = tiny_model_config(ModelArch::qwen2_5_vl);
+    // The vision tower's qkv, a regex matching nothing, an invalid regex.
+    for (const char* bad : {R"(.*attn\.qkv)", "nothing", "(q_proj"}) {
+        RunConfig run;
+        run.model.lora.target_modules = bad;
+        EXPECT_THROW(plan_memory(m, run), ConfigError) << bad;
+        LoraOptions o;
+        o.target_modules = bad;
+        EXPECT_THROW(LoraModel(test::tiny_model(ModelArch::qwen2_5_vl), o), ConfigError) << bad;
+    }
 }
 
 }  // namespace

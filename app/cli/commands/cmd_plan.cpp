@@ -1,7 +1,8 @@
 // `mmupt plan --model DIR [--config CFG] [--set k=v] [--device-memory 24GiB] [--lora-rank R]`:
 // "will it fit?" before a run: the predicted peak memory of one training step split into its
-// terms, for full fine-tuning and LoRA, and the largest rollout.n x rollout_batch_size that fits
-// the given device memory (core/trainer/memory_plan.h). Reads config.json only: instant for 7B.
+// terms, for full fine-tuning and LoRA (the config's model.lora.rank / target_modules; --lora-rank
+// overrides the rank), and the largest rollout.n x rollout_batch_size that fits the given device
+// memory (core/trainer/memory_plan.h). Reads config.json only: instant for 7B.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -36,7 +37,7 @@ nlohmann::json terms_json(const MemoryTerms& t) {
             {"max_rollout_rows", t.max_rollout_rows}};
 }
 
-void print_table(const MemoryPlan& p, const RunConfig& c, int64_t rank) {
+void print_table(const MemoryPlan& p, const RunConfig& c) {
     const MemoryTerms &f = p.full, &l = p.lora;
     std::printf(
         "%.2fB parameters; rollout %lld x %lld rows, prompt <= %lld tokens (%lld image), "
@@ -45,7 +46,10 @@ void print_table(const MemoryPlan& p, const RunConfig& c, int64_t rank) {
         (long long)p.prompt_tokens, (long long)p.image_tokens, (long long)p.response_tokens,
         (long long)c.trainer.micro_batch_size, to_string(c.model.dtype),
         c.model.gradient_checkpointing ? "on" : "off");
-    std::printf("| GiB | full | LoRA r=%lld |\n|---|---:|---:|\n", (long long)rank);
+    // The column model.lora.enabled selects is the one this run would use.
+    std::printf("| GiB | full%s | LoRA r=%lld%s |\n|---|---:|---:|\n",
+                p.lora_enabled ? "" : " (this config)", (long long)p.lora_rank,
+                p.lora_enabled ? " (this config)" : "");
     auto row = [](const char* name, int64_t a, int64_t b) {
         std::printf("| %s | %.2f | %.2f |\n", name, gib(a), gib(b));
     };
@@ -88,7 +92,9 @@ int run_plan(const std::vector<std::string>& args) {
         .option("--config", "FILE.yaml", "run config layered over the defaults")
         .multi_option("--set", "key=value", "override one field, e.g. --set rollout.n=8")
         .option("--device-memory", "SIZE", "memory to fit in, e.g. 24GiB, 80GB")
-        .option("--lora-rank", "R", "rank of the LoRA column (model.lora.rank)", "16")
+        .option("--lora-rank", "R",
+                "rank of the LoRA column; default the config's model.lora.rank (targets: "
+                "model.lora.target_modules)")
         .option("--prompt-tokens", "N",
                 "tokens per prompt incl. image; default "
                 "data.max_prompt_length")
@@ -104,8 +110,10 @@ int run_plan(const std::vector<std::string>& args) {
     if (dir.empty()) throw UsageError("--model DIR is required (or model.path in the config)");
     const ModelConfig model = ModelConfig::from_file(dir + "/config.json");
     MemoryPlanOptions o;
-    o.lora_rank = p.get_int("--lora-rank");
-    if (o.lora_rank < 1) throw UsageError("--lora-rank must be >= 1");
+    if (p.has("--lora-rank")) {
+        o.lora_rank = p.get_int("--lora-rank");
+        if (o.lora_rank < 1) throw UsageError("--lora-rank must be >= 1");
+    }
     if (p.has("--prompt-tokens")) o.prompt_tokens = p.get_int("--prompt-tokens");
     if (p.has("--image-tokens")) o.image_tokens = p.get_int("--image-tokens");
     if (p.has("--device-memory")) {
@@ -122,10 +130,11 @@ int run_plan(const std::vector<std::string>& args) {
             {"parameters", plan.parameters},     {"prompt_tokens", plan.prompt_tokens},
             {"image_tokens", plan.image_tokens}, {"response_tokens", plan.response_tokens},
             {"rollout_rows", plan.rollout_rows}, {"device_memory", plan.device_memory},
+            {"lora_enabled", plan.lora_enabled}, {"lora_rank", plan.lora_rank},
             {"full", terms_json(plan.full)},     {"lora", terms_json(plan.lora)}};
         std::printf("%s\n", j.dump(2).c_str());
     } else {
-        print_table(plan, c, o.lora_rank);
+        print_table(plan, c);
     }
     return 0;
 }

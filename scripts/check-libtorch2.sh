@@ -149,6 +149,7 @@ in_build() { in_root CCACHE_DIR=/mmupt/ccache CCACHE_BASEDIR=/mmupt/src CCACHE_M
     CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime "$@"; }
 start=$SECONDS
 say "configuring and building core + CLI + core tests against libtorch 2.x (-j2)"
+in_build ccache -z >/dev/null  # the statistics below are this build's
 # The flags of scripts/gpu-check.sh (keep them in step).
 in_build cmake -S /mmupt/src -B /mmupt/build -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DMMUPT_BUILD_GUI=OFF -DMMUPT_BUILD_BENCH=OFF -DMMUPT_BUILD_TESTS=ON >"$work/configure.log" 2>&1 ||

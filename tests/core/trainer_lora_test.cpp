@@ -66,6 +66,7 @@ TEST(TrainerLora, TrainsOnlyTheAdaptersAndCheckpointsThem) {
     const WeightMap trained = trainer->policy()->state_dict();
     for (const auto& [name, w] : base.model->state_dict())
         EXPECT_TRUE(at::equal(w, trained.at(name))) << name;
+    trainer.reset();  // releases the run directory's lock, which export takes
 
     const std::string ckpt = list_checkpoints(c.trainer.output_dir).back().path;
     EXPECT_TRUE(fs::exists(ckpt + "/adapter_config.json"));

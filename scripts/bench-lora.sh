@@ -6,6 +6,8 @@
 #   merge  LoRA r=16, adapters merged into W for the rollout and unmerged after
 # B = 4 prompts x G = 8 samples, <= 64 new tokens, 112 px images, one thread (the
 # docs/trainer.md setting). Usage: scripts/bench-lora.sh [STEPS (default 5)] [BUILD (build)]
+# PIXELS=200704 (448 x 448: 256 image tokens) and CKPT=true (gradient checkpointing, the
+# default of model.gradient_checkpointing) measure at a real image size instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps=${1:-5}
@@ -15,8 +17,9 @@ work=$(mktemp -d /tmp/mmupt-bench-lora-XXXXXX)
 "$cli" init-model --preset small --tokenizer "$work/tok" --out "$work/model" --dtype float32 >/dev/null
 "$cli" demo-data --out "$work/data" --sft 0 --upt 64 --test 0 >/dev/null
 cat > "$work/run.yaml" <<YAML
-model: {path: $work/model, dtype: float32, device: cpu, gradient_checkpointing: false}
-data: {train_files: [$work/data/upt.jsonl], min_pixels: 12544, max_pixels: 12544}
+model: {path: $work/model, dtype: float32, device: cpu, gradient_checkpointing: ${CKPT:-false}}
+data: {train_files: [$work/data/upt.jsonl], min_pixels: ${PIXELS:-12544}, max_pixels: ${PIXELS:-12544},
+       max_prompt_length: 4096}
 rollout: {n: 8, max_new_tokens: 64, temperature: 1.0, top_p: 1.0}
 trainer: {rollout_batch_size: 4, mini_batch_size: 2, micro_batch_size: 8, max_steps: $steps,
           save_every: 0, threads: 1}

@@ -7,6 +7,8 @@
 
 #include <torch/version.h>
 
+#include "core/model/half_matmul.h"
+
 namespace mmupt {
 
 float masked_score() { return std::numeric_limits<float>::lowest(); }
@@ -47,11 +49,11 @@ at::Tensor attend_eager(const at::Tensor& q, const at::Tensor& k, const at::Tens
     // The G query heads of a KV head become G*Sq rows of one matrix, so both matmuls batch over
     // (B, KV) without broadcasting: a strided KV-cache view is read in place, never copied.
     at::Tensor qg = q.reshape({B, KV, G * Sq, hd});                   // (B, KV, G*Sq, hd)
-    at::Tensor scores = at::matmul(qg, k.transpose(-1, -2)) * scale;  // (B, KV, G*Sq, Sk)
+    at::Tensor scores = matmul_any(qg, k.transpose(-1, -2)) * scale;  // (B, KV, G*Sq, Sk)
     scores = scores.to(at::kFloat).view({B, KV, G, Sq, Sk});
     if (mask.defined()) scores = scores + mask.unsqueeze(1);  // (B, 1, 1, Sq, Sk)
     at::Tensor probs = at::softmax(scores, -1).to(q.scalar_type()).view({B, KV, G * Sq, Sk});
-    return at::matmul(probs, v).reshape({B, H, Sq, hd});  // (B, KV, G, Sq, hd) = (B, H, Sq, hd)
+    return matmul_any(probs, v).reshape({B, H, Sq, hd});  // (B, KV, G, Sq, hd) = (B, H, Sq, hd)
 }
 
 at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <regex>
 
+#include "core/model/half_matmul.h"
 #include "core/model/vlm_model.h"
 #include "core/util/errors.h"
 
@@ -23,8 +24,8 @@ LoraAdapterImpl::LoraAdapterImpl(int64_t in, int64_t out, int64_t rank, double s
 
 at::Tensor LoraAdapterImpl::delta(const at::Tensor& x, bool training) const {
     at::Tensor h = (training && dropout > 0) ? at::dropout(x, dropout, /*train=*/true) : x;
-    h = at::linear(h, lora_A->weight);               // (..., r)
-    return at::linear(h, lora_B->weight) * scaling;  // (..., out)
+    h = linear_any(h, lora_A->weight);               // (..., r)
+    return linear_any(h, lora_B->weight) * scaling;  // (..., out)
 }
 
 at::Tensor LoraAdapterImpl::delta_weight() const {

@@ -2,6 +2,7 @@
 #include "core/model/text_decoder.h"
 
 #include "core/model/attention.h"
+#include "core/model/half_matmul.h"
 #include "core/model/lora.h"
 #include "core/model/recompute.h"
 #include "core/model/rotary.h"
@@ -57,7 +58,7 @@ at::Tensor DecoderLayerImpl::forward(const at::Tensor& x, const at::Tensor& cos,
 
 at::Tensor DecoderLayerImpl::project(torch::nn::Linear& linear, const LoraAdapterImpl* adapter,
                                      const at::Tensor& x) {
-    at::Tensor y = linear->forward(x);
+    at::Tensor y = linear_any(x, linear->weight, linear->bias);  // fp32 products on CPU (bf16)
     if (adapter && adapter->enabled) y = y + adapter->delta(x, is_training());
     return y;
 }

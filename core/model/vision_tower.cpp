@@ -7,11 +7,17 @@
 
 #include "core/model/attention.h"
 #include "core/model/families/model_family.h"
+#include "core/model/half_matmul.h"
 #include "core/model/recompute.h"
 #include "core/model/rotary.h"
 
 namespace mmupt {
 namespace {
+
+// x (..., in) -> (..., out) through linear_any (fp32 products for bf16 on the CPU).
+at::Tensor dense(const torch::nn::Linear& l, const at::Tensor& x) {
+    return linear_any(x, l->weight, l->bias);
+}
 
 torch::nn::Linear linear(int64_t in, int64_t out, bool bias) {
     return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(bias));
@@ -41,18 +47,18 @@ VisionBlockImpl::VisionBlockImpl(const VisionBlockOptions& o) : options(o) {
 at::Tensor VisionBlockImpl::attention(const at::Tensor& x, const at::Tensor& cos,
                                       const at::Tensor& sin, const std::vector<int64_t>& cu) {
     const int64_t N = x.size(0), h = options.heads, hd = options.width / h;
-    at::Tensor qkv_rows = qkv->forward(x).view({N, 3, h, hd});            // (N, 3, h, hd) q, k, v
+    at::Tensor qkv_rows = dense(qkv, x).view({N, 3, h, hd});              // (N, 3, h, hd) q, k, v
     at::Tensor q = apply_vision_rotary(qkv_rows.select(1, 0), cos, sin);  // (N, h, hd)
     at::Tensor k = apply_vision_rotary(qkv_rows.select(1, 1), cos, sin);
     at::Tensor v = qkv_rows.select(1, 2);
     at::Tensor o = segment_attention(q, k, v, cu);  // (N, h, hd)
-    return proj->forward(o.reshape({N, options.width}));
+    return dense(proj, o.reshape({N, options.width}));
 }
 
 at::Tensor VisionBlockImpl::mlp(const at::Tensor& x) {
     if (options.gated_mlp)
-        return down->forward(activation(gate->forward(x), options.act) * up->forward(x));
-    return fc2->forward(activation(fc1->forward(x), options.act));
+        return dense(down, activation(dense(gate, x), options.act) * dense(up, x));
+    return dense(fc2, activation(dense(fc1, x), options.act));
 }
 
 at::Tensor VisionBlockImpl::forward(const at::Tensor& x, const at::Tensor& cos,
@@ -103,8 +109,8 @@ VisionTowerImpl::Output VisionTowerImpl::forward(const at::Tensor& pixel_values,
                 ") for the given grids, got ", pixel_values.sizes());
     const auto device = patch_embed_weight.device();
     // Conv3d with stride = kernel over (C, Tp, P, P) == a linear map over the flattened row.
-    at::Tensor x = at::matmul(pixel_values.to(device, patch_embed_weight.scalar_type()),
-                              patch_embed_weight.reshape({E, v.patch_dim()}).t());  // (N, E)
+    at::Tensor x = linear_any(pixel_values.to(device, patch_embed_weight.scalar_type()),
+                              patch_embed_weight.reshape({E, v.patch_dim()}));  // (N, E)
     at::Tensor ang = vision_rotary_angles(layout.pos_y, layout.pos_x, v.head_dim(), device);
     at::Tensor widx;  // (M) window permutation of merged groups
     if (window > 0) {
@@ -125,8 +131,8 @@ VisionTowerImpl::Output VisionTowerImpl::forward(const at::Tensor& pixel_values,
         };
         x = gradient_checkpointing && is_training() ? checkpointed(fn, x) : fn(x);
     }
-    at::Tensor merged = ln_q->forward(x).view({M, unit * E});                     // (M, 4E)
-    at::Tensor out = merger_fc2->forward(at::gelu(merger_fc1->forward(merged)));  // (M, O)
+    at::Tensor merged = ln_q->forward(x).view({M, unit * E});                 // (M, 4E)
+    at::Tensor out = dense(merger_fc2, at::gelu(dense(merger_fc1, merged)));  // (M, O)
     if (window > 0) {
         at::Tensor inv = at::argsort(widx);  // (M)
         out = out.index_select(0, inv);

@@ -2,6 +2,7 @@
 // (QWEN2-VL.md §4.5), and the training scorer (log-probs and entropies of response tokens,
 // with the LM head applied only at scored positions). No sampling here.
 #include "core/model/attention.h"
+#include "core/model/half_matmul.h"
 #include "core/model/rotary.h"
 #include "core/model/vlm_model.h"
 #include "core/util/errors.h"
@@ -16,8 +17,8 @@ at::Tensor VlmModelImpl::run_decoder(const at::Tensor& embeds, const at::Tensor&
 }
 
 at::Tensor VlmModelImpl::head(const at::Tensor& hidden) {
-    if (lm_head) return lm_head->forward(hidden);
-    return at::linear(hidden, language_model->embed_tokens->weight);  // tied
+    if (lm_head) return linear_any(hidden, lm_head->weight, lm_head->bias);
+    return linear_any(hidden, language_model->embed_tokens->weight);  // tied
 }
 
 at::Tensor VlmModelImpl::forward(const VlmInputs& inputs) {

@@ -194,7 +194,17 @@ MemoryTerms terms(const ModelConfig& m, const RunConfig& run, const MemoryPlanOp
     t.kv_cache = ph.kv;
     t.logits = std::max(ph.decode_logits, ph.train_logits);
     t.runtime = o.cuda ? kCudaRuntime : kCpuRuntime;
-    const int64_t persistent = t.weights + t.reference + t.gradients + t.optimizer + t.runtime;
+    // half_matmul.h: on the CPU a bf16 / fp16 product converts its weight to fp32 for the call;
+    // the largest is the LM head (V x D), whose fp32 output over the scored rows comes with it.
+    if (!o.cuda && s.b == 2) {
+        int64_t largest = s.V * s.D;
+        for (const LinearModule& l : linear_modules(m)) largest = std::max(largest, l.in * l.out);
+        const int64_t head_rows = std::max(
+            std::max<int64_t>(1, run.trainer.micro_batch_size) * run.rollout.max_new_tokens, rows);
+        t.upcast = 4 * (largest + head_rows * s.V);
+    }
+    const int64_t persistent =
+        t.weights + t.reference + t.gradients + t.optimizer + t.runtime + t.upcast;
     const int64_t rollout = ph.kv + ph.decode_logits + ph.prefill;
     const int64_t update = t.activations + ph.train_logits;
     t.peak_phase = rollout > update ? "rollout" : "update";

@@ -39,7 +39,9 @@ struct MemoryTerms {
     int64_t activations_full = 0;          // without gradient checkpointing
     int64_t activations_checkpointed = 0;  // with it
     int64_t kv_cache = 0;                  // rollout: rollout_batch_size x n rows, prompt + new
-    int64_t logits = 0;      // the largest of: decode-step logits of the rollout, training logits
+    int64_t logits = 0;  // the largest of: decode-step logits of the rollout, training logits
+    int64_t upcast =
+        0;  // CPU bf16 / fp16: fp32 copy of the largest weight and its product's output
     int64_t runtime = 0;     // process / CUDA context, tokenizer, allocator slack (measured const)
     int64_t peak = 0;        // persistent terms + the largest phase (rollout or update) + runtime
     std::string peak_phase;  // "rollout" or "update"

@@ -60,6 +60,16 @@ SequenceBatch pack_sequences(const std::vector<Prompt>& prompts,
     return out;
 }
 
+void cache_image_features(SequenceBatch& batch, VlmModel& model) {
+    at::NoGradGuard no_grad;
+    batch.image_features.clear();
+    const at::Device device = model->parameters().front().device();
+    for (const Prompt* p : batch.prompts)
+        batch.image_features.push_back(
+            p->pixel_values.defined() ? model->encode_images(p->pixel_values.to(device), p->grids)
+                                      : at::Tensor());
+}
+
 MicroBatch make_micro_batch(const SequenceBatch& batch, int64_t row0, int64_t rows,
                             at::Device device) {
     MicroBatch mb;
@@ -84,14 +94,16 @@ MicroBatch make_micro_batch(const SequenceBatch& batch, int64_t row0, int64_t ro
     // reuse one encoding of the prompt's images (gradients from all of them accumulate).
     const int64_t K = batch.rows_per_prompt;
     const int64_t share = std::gcd(K, std::gcd(row0, rows));
-    std::vector<at::Tensor> pixels;
+    const bool cached = !batch.image_features.empty();
+    std::vector<at::Tensor> pixels;  // (patches, 1176) each, or cached features (M_b, D)
     for (int64_t r = row0; r < row0 + rows; r += share) {
         const Prompt& p = *batch.prompts[r / K];
         if (!p.pixel_values.defined()) continue;
-        pixels.push_back(p.pixel_values.to(device));
+        pixels.push_back(cached ? batch.image_features[r / K] : p.pixel_values.to(device));
         mb.inputs.image_grids.insert(mb.inputs.image_grids.end(), p.grids.begin(), p.grids.end());
     }
-    if (!pixels.empty()) mb.inputs.pixel_values = at::cat(pixels, 0);  // (patches, 1176)
+    if (!pixels.empty())
+        (cached ? mb.inputs.image_features : mb.inputs.pixel_values) = at::cat(pixels, 0);
     mb.inputs.rows_per_image_group = share;
     return mb;
 }

@@ -24,6 +24,9 @@ struct SequenceBatch {
     std::vector<int64_t> response_lengths;  // (N)
     int64_t rows_per_prompt = 1;            // K
     int64_t prompt_width = 0;               // P
+    // (B) per prompt: its images' features (M_b, D), encoded once for the whole step when the
+    // vision tower is frozen (LoRA, model.freeze_vision); empty = encode per micro-batch.
+    std::vector<at::Tensor> image_features;
 
     int64_t num_rows() const { return static_cast<int64_t>(response_lengths.size()); }
     int64_t response_tokens(int64_t row0, int64_t rows) const;  // in rows [row0, row0+rows)
@@ -42,6 +45,11 @@ struct MicroBatch {
     at::Tensor response_mask;    // (n, t) float32 on the device
     int64_t tokens = 0;          // response tokens (sum of the mask)
 };
+
+// Encodes each prompt's images once, without gradients, into batch.image_features: the frozen
+// vision tower then runs once per step instead of once per scoring pass (old, reference,
+// policy) and micro-batch. Only valid while no vision parameter trains.
+void cache_image_features(SequenceBatch& batch, VlmModel& model);
 
 // Rows [row0, row0 + rows) of `batch` as scorer inputs on `device`.
 MicroBatch make_micro_batch(const SequenceBatch& batch, int64_t row0, int64_t rows,

@@ -111,6 +111,8 @@ class Trainer {
     StepMetrics grpo_step(int step, const std::vector<Prompt>& prompts, bool& cancelled);
     Rollout lora_rollout(int step, const std::vector<Prompt>& prompts);  // adapted weights
     void seed_lora_dropout(int step);
+    // No vision parameter trains (LoRA, model.freeze_vision): image features can be cached.
+    bool vision_frozen() const { return model_.lora || config_.model.freeze_vision; }
     StepMetrics sft_step(int step, const std::vector<Prompt>& prompts, bool& cancelled);
     void check_finite(const StepMetrics& metrics);
     void validate_into(StepMetrics& metrics);  // trainer.val_every: greedy / maj accuracy

@@ -206,8 +206,9 @@ StepMetrics Trainer::grpo_step(int step, const std::vector<Prompt>& prompts, boo
 
     // 4. Prompt + response rows; old-policy and frozen-reference log-probs (no gradients).
     const UpdatePlan plan = update_plan(G);
-    const SequenceBatch seq = pack_sequences(prompts, rollout.response_ids, G,
-                                             model_.dir.tokenizer.special_ids().endoftext);
+    SequenceBatch seq = pack_sequences(prompts, rollout.response_ids, G,
+                                       model_.dir.tokenizer.special_ids().endoftext);
+    if (vision_frozen()) cache_image_features(seq, model_.policy);  // one encoding per prompt
     PolicyBatch batch;
     batch.sequences = &seq;
     batch.advantages = adv.advantages.to(at::kFloat);
@@ -289,7 +290,8 @@ StepMetrics Trainer::sft_step(int step, const std::vector<Prompt>& prompts, bool
     // 2. Cross-entropy on the target tokens, mini-batches x micro-batches, AdamW.
     const auto t_update = Clock::now();
     const UpdatePlan plan = update_plan(1);
-    const SequenceBatch seq = pack_sequences(prompts, targets, 1, tok.special_ids().endoftext);
+    SequenceBatch seq = pack_sequences(prompts, targets, 1, tok.special_ids().endoftext);
+    if (vision_frozen()) cache_image_features(seq, model_.policy);
     seed_lora_dropout(step);
     UpdateStats update = sft_update(model_.policy, *optimizer_, seq, plan);
     if (update.cancelled) return cancelled = true, m;

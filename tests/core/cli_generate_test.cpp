@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -41,6 +43,32 @@ std::string image_path() { return test::source_dir() + "/tests/data/images/tiny.
 test::CommandResult generate_cli(const std::string& flags) {
     return test::run_command(test::cli_path() + " generate --model " + shq(tiny_model_dir()) +
                              " --device cpu " + flags);
+}
+
+TEST(CliInitModel, ReplacesItsOwnOutputButNeverOtherFiles) {
+    // Its own earlier output is replaced (scripts re-run it into the same folder).
+    const std::string tok = shq(test::tokenizer_dir_for_tests());
+    const std::string dir = test::temp_dir("cli-init-guard");
+    auto again = test::run_command(test::cli_path() + " init-model --preset tiny --tokenizer " +
+                                   tok + " --out " + shq(dir + "/m") + " 2>&1");
+    ASSERT_EQ(again.exit_code, 0) << again.out;
+    again = test::run_command(test::cli_path() + " init-model --preset tiny --seed 4 --tokenizer " +
+                              tok + " --out " + shq(dir + "/m") + " 2>&1");
+    EXPECT_EQ(again.exit_code, 0) << again.out;
+    // A folder that looks like a user's checkpoint is left byte for byte.
+    std::filesystem::create_directories(dir + "/real");
+    {
+        std::ofstream(dir + "/real/config.json") << "{\"model_type\": \"qwen2_5_vl\"}";
+        std::ofstream(dir + "/real/model.safetensors") << "weights";
+    }
+    auto r = test::run_command(test::cli_path() + " init-model --preset tiny --tokenizer " + tok +
+                               " --out " + shq(dir + "/real") + " 2>&1");
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.out.find("will not write random weights"), std::string::npos) << r.out;
+    std::ifstream w(dir + "/real/model.safetensors");
+    std::string content((std::istreambuf_iterator<char>(w)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(content, "weights");
+    EXPECT_FALSE(std::filesystem::exists(dir + "/real/tokenizer.json"));
 }
 
 TEST(CliInitModel, WritesALoadableDirectory) {

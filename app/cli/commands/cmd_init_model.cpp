@@ -14,6 +14,7 @@
 #include "app/cli/args.h"
 #include "app/cli/command.h"
 #include "app/cli/torch_options.h"
+#include "core/io/export_target.h"
 #include "core/model/model_dir.h"
 #include "core/model/model_presets.h"
 #include "core/util/errors.h"
@@ -39,7 +40,9 @@ int run_init_model(const std::vector<std::string>& args) {
                 "a Hugging Face config.json to use instead of --preset / --arch (the processor "
                 "then comes from --tokenizer's preprocessor_config.json when it has one)")
         .option("--tokenizer", "DIR", "directory with the tokenizer files (copied into --out)")
-        .option("--out", "DIR", "output model directory (replaced if it is a model directory)")
+        .option("--out", "DIR",
+                "output model directory: new or empty, or an earlier init-model output (replaced); "
+                "never a folder of other files, such as a real checkpoint")
         .option("--seed", "S", "weight initialisation seed", "0")
         .option("--dtype", "TYPE", "weights on disk: float32 or bfloat16", "float32");
     p.parse(args);
@@ -58,6 +61,14 @@ int run_init_model(const std::vector<std::string>& args) {
     if (dtype == at::kHalf) throw UsageError("--dtype must be float32 or bfloat16");
     const long long seed = p.get_int("--seed");
     if (seed < 0) throw UsageError("--seed must be >= 0");
+
+    // Random weights must never land on a user's checkpoint: the same rule as `mmupt export`,
+    // except that an earlier init-model output (it carries the marker) is replaced without --force.
+    const std::string out = p.get("--out");
+    const ExportTarget target = inspect_export_target(out, {});
+    if (target.kind == ExportTargetKind::Refused)
+        throw UsageError("init-model will not write random weights into '" + out +
+                         "': " + target.reason);
 
     const std::string tokenizer_dir = p.get("--tokenizer");
     Tokenizer tokenizer = Tokenizer::load(tokenizer_dir);
@@ -78,7 +89,8 @@ int run_init_model(const std::vector<std::string>& args) {
     model->randomize_weights(static_cast<uint64_t>(seed), /*std=*/0.02);
     SaveModelOptions save;
     save.dtype = dtype;
-    save_model_dir(p.get("--out"), model, source, save);
+    save_model_dir(out, model, source, save);
+    write_export_marker(out, "mmupt init-model (random weights)", dtype_name(dtype));
 
     const int64_t params = count_parameters(config);
     const int64_t embed = config.text.vocab_size * config.text.hidden_size;

@@ -30,6 +30,7 @@ nlohmann::json terms_json(const MemoryTerms& t) {
             {"activations_checkpointed", t.activations_checkpointed},
             {"kv_cache", t.kv_cache},
             {"logits", t.logits},
+            {"upcast", t.upcast},
             {"runtime", t.runtime},
             {"peak", t.peak},
             {"peak_phase", t.peak_phase},
@@ -61,6 +62,7 @@ void print_table(const MemoryPlan& p, const RunConfig& c) {
     row("activations, checkpointing", f.activations_checkpointed, l.activations_checkpointed);
     row("KV cache (rollout)", f.kv_cache, l.kv_cache);
     row("logits", f.logits, l.logits);
+    row("fp32 upcast (CPU, half precision)", f.upcast, l.upcast);
     row("runtime", f.runtime, l.runtime);
     row("**predicted peak**", f.peak, l.peak);
     std::printf("| peak phase | %s | %s |\n", f.peak_phase.c_str(), l.peak_phase.c_str());

@@ -16,6 +16,11 @@
 # Trap: pip wheels of torch < 2.7 use the pre-C++11 string ABI; system yaml-cpp / OpenCV use the
 # new one, so linking fails with undefined std::__cxx11 symbols. The script detects this and says
 # so (use a cxx11-ABI libtorch, or build those libraries with -D_GLIBCXX_USE_CXX11_ABI=0).
+# Then (issue 13) one MM-UPT step of the real-size Qwen2.5-VL-3B config with LoRA in bf16 on
+# cuda:0: a random-weight directory built from ../shared/data/qwen2.5-vl-3b-instruct/config.json
+# and the real tokenizer (init-model, ~7 GiB on disk, a few CPU minutes), G = 8, 256 new tokens,
+# one 448-px image per prompt; prints step time, rollout tokens/s and peak GPU memory next to
+# `mmupt plan --cuda`. SKIP_3B=1 leaves it out; MMUPT_SHARED_DATA points at another data folder.
 # Usage: scripts/gpu-check.sh [STEPS (default 4)] [BUILD_DIR (default build-gpu)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -83,3 +88,32 @@ print(f"training tokens/s:    {avg('perf/train_tokens_per_s'):.0f}")
 print(f"peak GPU memory:      {max(r.get('perf/peak_memory_gb', float('nan')) for r in rows):.2f} GB")
 PY
 echo "gpu-check: run directory $work/run"
+
+shared=${MMUPT_SHARED_DATA:-../shared/data}
+if [[ -n ${SKIP_3B:-} ]]; then exit 0; fi
+if [[ ! -f $shared/qwen2.5-vl-3b-instruct/config.json || ! -d $shared/vqa-samples ]]; then
+    echo "gpu-check: no $shared/qwen2.5-vl-3b-instruct or vqa-samples: 3B LoRA step skipped" >&2
+    exit 0
+fi
+echo "== 3B LoRA step (bf16, cuda:0)"
+"$cli" init-model --config "$shared/qwen2.5-vl-3b-instruct/config.json" \
+    --tokenizer "$shared/qwen2.5-vl-7b-instruct" --out "$work/3b" --dtype bfloat16
+cat > "$work/3b.yaml" <<YAML
+model: {path: $work/3b, dtype: bfloat16, device: "cuda:0", lora: {enabled: true}}
+data: {train_files: [$(cd "$shared/vqa-samples" && pwd)/samples.jsonl], max_examples: 4,
+       min_pixels: 200704, max_pixels: 200704}
+rollout: {n: 8, max_new_tokens: 256, temperature: 1.0}
+trainer: {rollout_batch_size: 2, mini_batch_size: 1, micro_batch_size: 8, max_steps: 2,
+          save_every: 0, output_dir: $work/run3b}
+YAML
+"$cli" plan --config "$work/3b.yaml" --cuda --prompt-tokens 320 --image-tokens 256 |
+    grep -E "predicted|phase"
+"$cli" train "$work/3b.yaml"
+python3 - "$work/run3b/metrics.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+last = rows[-1]
+print(f"3B LoRA step time:    {last['timing_s/step']:.2f} s (step {last['step']}; step 1 includes warm-up)")
+print(f"rollout tokens/s:     {last['perf/rollout_tokens_per_s']:.0f}")
+print(f"peak GPU memory:      {max(r.get('perf/peak_memory_gb', float('nan')) for r in rows):.2f} GB")
+PY

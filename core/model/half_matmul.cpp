@@ -35,7 +35,8 @@ struct UpcastLinear : public torch::autograd::Function<UpcastLinear> {
         at::Tensor gx, gw;
         if (ctx->needs_input_grad(0)) gx = at::matmul(g, w.to(at::kFloat)).to(x.scalar_type());
         if (ctx->needs_input_grad(1))  // (out, rows) x (rows, in)
-            gw = g.reshape({-1, out}).t().mm(x.reshape({-1, in}).to(at::kFloat)).to(w.scalar_type());
+            gw =
+                g.reshape({-1, out}).t().mm(x.reshape({-1, in}).to(at::kFloat)).to(w.scalar_type());
         return {gx, gw};
     }
 };

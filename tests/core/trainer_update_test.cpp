@@ -97,6 +97,27 @@ TEST(TrainerBatch, MicroBatchesShareImagesWithinAPromptAndTrimPadding) {
     }
 }
 
+TEST(TrainerBatch, CachedImageFeaturesScoreLikeEncodingInThePass) {
+    VlmModel m = test::tiny_model(ModelArch::qwen2_5_vl);
+    auto prompts = make_prompts(m->config(), 3, true);
+    SequenceBatch plain = pack_sequences(prompts, make_responses(3, 4), 4, 0);
+    SequenceBatch cached = plain;
+    cache_image_features(cached, m);
+    ASSERT_EQ(cached.image_features.size(), 3u);
+    for (const at::Tensor& f : cached.image_features) EXPECT_FALSE(f.requires_grad());
+    at::NoGradGuard no_grad;
+    for (auto [row0, rows] : {std::pair<int64_t, int64_t>{4, 4}, {6, 2}, {3, 3}, {0, 12}}) {
+        MicroBatch a = make_micro_batch(plain, row0, rows, at::kCPU);
+        MicroBatch b = make_micro_batch(cached, row0, rows, at::kCPU);
+        EXPECT_TRUE(a.inputs.pixel_values.defined() && !a.inputs.image_features.defined());
+        EXPECT_TRUE(b.inputs.image_features.defined() && !b.inputs.pixel_values.defined());
+        EXPECT_EQ(a.inputs.image_grids, b.inputs.image_grids);
+        at::Tensor la = m->score_tokens(a.inputs, a.response_mask).logprobs;
+        at::Tensor lb = m->score_tokens(b.inputs, b.response_mask).logprobs;
+        EXPECT_LT((la - lb).abs().max().item<double>(), 1e-5) << row0 << "+" << rows;
+    }
+}
+
 TEST(TrainerBatch, PlanSplitsMiniBatchesIntoMicroBatches) {
     auto plan = plan_micro_batches(10, 4, 3);
     ASSERT_EQ(plan.size(), 3u);  // [0,4) [4,8) [8,10)

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "app/cli/command.h"
 #include "app/cli/torch_options.h"
 #include "core/io/safetensors_file.h"
+#include "core/model/half_matmul.h"
 #include "core/model/model_dir.h"
 #include "core/model/model_presets.h"
 #include "core/sampling/generation_bench.h"
@@ -72,6 +74,50 @@ int run_load_bench(const std::string& dir, const ModelOptions& options) {
     return 0;
 }
 
+// One (rows x in) x (in x out) product per dtype path, forward and forward + backward (input
+// gradient only, as for LoRA's frozen base weights): fp32, half precision through libtorch's
+// own kernel, and half precision through linear_any (half_matmul.h: fp32 products).
+int run_matmul_bench(int64_t rows, int64_t in, int64_t out, at::ScalarType half) {
+    using Clock = std::chrono::steady_clock;
+    at::manual_seed(0);
+    const at::Tensor x32 = at::randn({rows, in}), w32 = at::randn({out, in}) * 0.02;
+    auto time_it = [](const std::function<void()>& f) {
+        f();  // warm-up: first-touch allocations
+        const auto t0 = Clock::now();
+        int n = 0;
+        do {
+            f();
+            ++n;
+        } while (std::chrono::duration<double>(Clock::now() - t0).count() < 1.0);
+        return std::chrono::duration<double>(Clock::now() - t0).count() / n;
+    };
+    const double flops = 2.0 * double(rows) * double(in) * double(out);
+    std::printf(
+        "| product %lld x %lld x %lld | forward s | GFLOPS | forward + input grad s |\n"
+        "|---|---:|---:|---:|\n",
+        (long long)rows, (long long)in, (long long)out);
+    auto row = [&](const char* name, at::ScalarType dt, bool upcast) {
+        const at::Tensor w = w32.to(dt);
+        auto fwd = [&] {
+            at::NoGradGuard g;
+            (void)(upcast ? linear_any(x32.to(dt), w) : at::linear(x32.to(dt), w));
+        };
+        auto both = [&] {
+            at::Tensor x = x32.to(dt).requires_grad_();
+            at::Tensor y = upcast ? linear_any(x, w) : at::linear(x, w);
+            y.to(at::kFloat).sum().backward();
+        };
+        const double f = time_it(fwd), fb = time_it(both);
+        std::printf("| %s | %.4f | %.1f | %.4f |\n", name, f, flops / f / 1e9, fb);
+        std::fflush(stdout);
+    };
+    row("float32", at::kFloat, false);
+    const std::string h = half == at::kHalf ? "float16" : "bfloat16";
+    row((h + ", libtorch's kernel").c_str(), half, false);
+    row((h + ", fp32 products (linear_any)").c_str(), half, true);
+    return 0;
+}
+
 int run_bench(const std::vector<std::string>& args) {
     ArgParser p("bench",
                 "Measure prefill and decode throughput (with and without the KV cache) on random "
@@ -87,10 +133,29 @@ int run_bench(const std::vector<std::string>& args) {
         .option("--temperature", "T", "sampling temperature (0 = greedy)", "1")
         .option("--device", "DEV", "cpu, cuda, cuda:N or auto", "cpu")
         .option("--dtype", "TYPE", "float32, bfloat16, float16 or auto", "float32")
+        .option("--matmul", "ROWS,IN,OUT",
+                "only time one half-precision product against fp32 (e.g. 256,2048,11008)")
         .option("--load", "DIR",
                 "only time loading this model directory (seconds, checkpoint bytes, peak RSS)");
     p.parse(args);
     const int threads = set_threads(p.get_int("--threads"));
+    if (p.has("--matmul")) {
+        const auto dims = p.get_list("--matmul");
+        std::vector<int64_t> d;
+        for (const auto& v : dims) {
+            long long n = 0;
+            try {
+                n = std::stoll(v);
+            } catch (const std::exception&) {
+            }
+            if (n < 1 || n > (1 << 20))
+                throw UsageError("--matmul: sizes must be in [1, 2^20]: " + v);
+            d.push_back(n);
+        }
+        if (d.size() != 3) throw UsageError("--matmul takes ROWS,IN,OUT, e.g. 256,2048,11008");
+        const at::ScalarType dt = p.get("--dtype") == "float16" ? at::kHalf : at::kBFloat16;
+        return run_matmul_bench(d[0], d[1], d[2], dt);
+    }
     if (p.has("--load")) {
         const at::Device device = parse_device(p.get("--device"));
         return run_load_bench(p.get("--load"),

@@ -7,7 +7,8 @@
 # B = 4 prompts x G = 8 samples, <= 64 new tokens, 112 px images, one thread (the
 # docs/trainer.md setting). Usage: scripts/bench-lora.sh [STEPS (default 5)] [BUILD (build)]
 # PIXELS=200704 (448 x 448: 256 image tokens) and CKPT=true (gradient checkpointing, the
-# default of model.gradient_checkpointing) measure at a real image size instead.
+# default of model.gradient_checkpointing) measure at a real image size instead; RUNS="full side"
+# picks the runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps=${1:-5}
@@ -31,15 +32,22 @@ run() {  # name, env, extra --set
     MMUPT_LORA_ROLLOUT=$mode /usr/bin/time -f "%M" -o "$work/$name.rss" "$cli" train "$work/run.yaml" \
         --set trainer.output_dir="$work/$name" "$@" >/dev/null
 }
-run full side
-run side side --set model.lora.enabled=true
-run merge merge --set model.lora.enabled=true
+runs=${RUNS:-full side merge}  # RUNS="full side" leaves the merged-rollout run out
+for name in $runs; do
+    case $name in
+        full) run full side ;;
+        side) run side side --set model.lora.enabled=true ;;
+        merge) run merge merge --set model.lora.enabled=true ;;
+    esac
+done
 python3 - "$work" <<'PY'
 import json, sys
 work = sys.argv[1]
 print("| run | s / step | rollout s | update s | peak RSS MiB |")
 print("|---|---|---|---|---|")
+import os
 for name in ["full", "side", "merge"]:
+    if not os.path.exists(f"{work}/{name}.rss"): continue
     rows = [json.loads(l) for l in open(f"{work}/{name}/metrics.jsonl")][1:]
     avg = lambda k: sum(r[k] for r in rows) / len(rows)
     rss = int(open(f"{work}/{name}.rss").read().split()[-1]) / 1024

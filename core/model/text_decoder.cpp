@@ -85,6 +85,11 @@ at::Tensor LanguageModelImpl::forward(const at::Tensor& embeds, const at::Tensor
                 embeds.sizes());
     at::Tensor h = embeds;  // (B, S, D)
     const bool recompute = gradient_checkpointing && is_training() && !cache;
+    // Under LoRA the embeddings are frozen, so the first layer's input needs no gradient and
+    // checkpointed() would run that layer plainly, keeping all its activations. An input that
+    // asks for a gradient (thrown away) lets the first layer be recomputed like the others.
+    if (recompute && at::GradMode::is_enabled() && !h.requires_grad())
+        h = h.detach().requires_grad_(true);
     for (int64_t i = 0; i < config.num_hidden_layers; ++i) {
         auto* layer = layers[i]->as<DecoderLayerImpl>();
         LayerFn fn = [layer, cos, sin, mask, cache, i](const at::Tensor& x) {

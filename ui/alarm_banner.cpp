@@ -29,12 +29,13 @@ QString alarmBannerHtml(const std::vector<RunAlarm>& alarms, const std::vector<i
             unrecorded.push_back(step);
     if (alarms.empty() && unrecorded.empty()) return {};
     const int total = static_cast<int>(alarms.size() + unrecorded.size());
-    QString html = QObject::tr(
-        "<b>⚠ Collapse alarm</b> (%n time(s)): the self-reward may be collapsing "
-        "— read the marked steps' samples before trusting the curves.",
-        nullptr, total);
+    QString html = (total == 1 ? QObject::tr("<b>⚠ Collapse alarm</b>")
+                               : QObject::tr("<b>⚠ %1 collapse alarms</b>").arg(total)) +
+                   QObject::tr(
+                       ": the self-reward may be collapsing — read the marked steps' "
+                       "samples before trusting the curves.");
     const int first = std::max(0, static_cast<int>(alarms.size()) - maxShown);
-    if (first > 0) html += QObject::tr("<br>… %n earlier alarm(s) not shown.", nullptr, first);
+    if (first > 0) html += QObject::tr("<br>… %1 earlier not shown.").arg(first);
     for (size_t i = static_cast<size_t>(first); i < alarms.size(); ++i) {
         const RunAlarm& a = alarms[i];
         QStringList reasons;

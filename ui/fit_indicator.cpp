@@ -1,6 +1,7 @@
 // judgeFit: the verdict and the setting to change; FitIndicator: form wiring and colours.
 #include "ui/fit_indicator.h"
 
+#include <QFileInfo>
 #include <QTimer>
 #include <algorithm>
 #include <exception>
@@ -103,7 +104,7 @@ void FitIndicator::recompute() {
     m_timer->stop();
     const QString model = m_form->value("model.path");
     FitVerdict v;
-    if (!model.isEmpty()) {
+    if (QFileInfo(model).isDir()) {  // else the model picker's own status says what is wrong
         const FreeMemoryReading free = m_free(m_form->value("model.device"));
         try {
             v = judgeFit(plan_training_memory(model.toStdString(), m_config(),

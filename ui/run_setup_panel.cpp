@@ -325,6 +325,7 @@ void RunSetupPanel::refreshChecks() {
     } else {
         checkDataset(dataset);
     }
+    m_fit->scheduleRecompute();  // a load may not report each changed value
     emit checksChanged();
 }
 

@@ -104,6 +104,11 @@ class FitIndicatorTest : public QObject {
         QCOMPARE(fit->verdict().state, FitVerdict::State::unknown);
         QVERIFY2(fit->verdict().headline.contains("config.json"),
                  qPrintable(fit->verdict().headline));
+        // A path that is no directory: the picker's status says so; no second message here.
+        panel.form()->setValue("model.path", tmp.filePath("missing"));
+        fit->recompute();
+        QCOMPARE(fit->verdict().state, FitVerdict::State::none);
+        QVERIFY(fit->isHidden());
     }
 
     void adviceFollowsThePlanner() {

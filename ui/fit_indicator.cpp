@@ -72,8 +72,9 @@ FitVerdict judgeFit(const MemoryPlan& plan, const FreeMemoryReading& free) {
                      .arg(byteSizeText(saved));
     if (fixes.isEmpty())
         fixes << QObject::tr(
-            "even one rollout row does not fit: pick a smaller model, lower "
-            "rollout.max_new_tokens, or use a device with more memory");
+            "even one rollout row does not fit: lower rollout.max_new_tokens, "
+            "data.max_prompt_length or trainer.micro_batch_size, pick a smaller model, or use a "
+            "device with more memory");
     v.advice = QObject::tr("To fit: %1.").arg(fixes.join(QObject::tr("; or ")));
     return v;
 }

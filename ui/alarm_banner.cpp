@@ -83,7 +83,8 @@ void AlarmBanner::setAlarms(const std::vector<RunAlarm>& alarms,
                             const std::vector<int>& flaggedSteps) {
     const QString html = alarmBannerHtml(alarms, flaggedSteps);
     const size_t count = alarms.size() + flaggedSteps.size();
-    if (count > m_shownCount) m_dismissed = false;  // a new alarm shows again
+    // A new alarm shows again; so does any alarm of the next run (the store was cleared).
+    if (count > m_shownCount || count == 0) m_dismissed = false;
     m_shownCount = count;
     m_label->setText(html);
     const bool red = std::any_of(alarms.begin(), alarms.end(), severe);

@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QtTest>
 #include <cmath>
 
@@ -188,6 +189,29 @@ class VoteHealthTest : public QObject {
         const QString html = alarmBannerHtml({*a}, {12, 20});
         QVERIFY(html.contains("Step 12") && html.contains("stop") && html.contains("r1; r2"));
         QVERIFY2(html.contains("20"), qPrintable(html));  // flagged by the metric only
+    }
+
+    void bannerHidesUntilTheNextAlarm() {
+        RunAlarm a{5, "stop", {"r"}, {}};
+        RunAlarm b{9, "warn", {"s"}, {}};
+        AlarmBanner banner;
+        banner.setAlarms({}, {});
+        QVERIFY(banner.isHidden());  // only with alarms
+        banner.setAlarms({a}, {5});
+        QVERIFY(!banner.isHidden());
+        QVERIFY(banner.styleSheet().contains("#f8d7da"));  // stop: red
+        banner.findChild<QToolButton*>()->click();
+        QVERIFY(banner.isHidden());
+        banner.setAlarms({a}, {5});  // the same alarm again: stays hidden
+        QVERIFY(banner.isHidden());
+        banner.setAlarms({a, b}, {5, 9});  // a new one shows
+        QVERIFY(!banner.isHidden());
+        QVERIFY(banner.text().contains("2 collapse alarms"));
+        banner.findChild<QToolButton*>()->click();
+        banner.setAlarms({}, {});  // the next run
+        banner.setAlarms({b}, {9});
+        QVERIFY(!banner.isHidden());
+        QVERIFY(banner.styleSheet().contains("#fff3cd"));  // warn: amber
     }
 
     void newRunShowsSignalsAlarmAndDistribution() {

@@ -129,24 +129,26 @@ void MetricsPanel::addCollapseCards() {
     };
     const Signal kSignals[] = {
         {"collapse/answer_entropy", tr("Answer entropy (bits)"),
-         tr("Entropy of the majority answers across this step's prompts. Falls in a collapse: "
-            "different images get the same few answers.")},
+         tr("Entropy of the step's majority answers across its prompts. Falls in a collapse: a "
+            "few values win every vote, whatever the image.")},
         {"collapse/distinct_share", tr("Distinct answers (share)"),
-         tr("Distinct majority answers per prompt of the step, relative to the run's first "
-            "steps. Falls as a few answers take over.")},
+         tr("Distinct majority answers / prompts with a majority. Falls as a few answers take "
+            "over.")},
         {"collapse/same_answer_rate", tr("Same-answer rate"),
-         tr("How often prompts with different images get the same majority answer. Rises when "
-            "the answer stops depending on the image.")},
+         tr("Of the pairs of prompts with different images, the share whose majority answers "
+            "agree. Rises when the answer stops following the image.")},
         {"collapse/entropy_trend", tr("Entropy trend"),
-         tr("Agreement rising while token entropy falls faster than its early trend. Rises when "
-            "the policy sharpens onto its own vote instead of learning the task.")},
+         tr("How far token entropy lies below its early trend while agreement is up (0 "
+            "otherwise). Rises when the policy converges on its own vote faster than it "
+            "sharpened at first.")},
         {"collapse/contradiction_rate", tr("Contradiction rate"),
-         tr("Share of responses whose boxed answer differs from the last number or choice in "
-            "their own reasoning. Rises when the answer comes loose from the reasoning "
-            "(\"there are 8. \\boxed{9}\"). Empty where the format allows no check.")},
+         tr("Share of checkable responses whose boxed answer differs from the last number or "
+            "choice in their own reasoning. Rises when the box leaves the reasoning "
+            "(\"there are 8. \\boxed{9}\"). A gap where no response was checkable.")},
         {"collapse/score", tr("Collapse score"),
-         tr("The alarm's combination of the signals, 0 (healthy) to 1. The alarm fires when it "
-            "passes the configured threshold; fired steps are the red dashed lines.")},
+         tr("0..1: how far the signals have moved towards collapse from the run's first steps "
+            "(their mean). The alarm fires when it stays at collapse.threshold or above; its "
+            "steps are the red dashed lines.")},
     };
     for (const Signal& s : kSignals) addCard(s.title, {s.key}, false)->setDescription(s.why);
 }

@@ -232,7 +232,7 @@ void MainWindow::loadHistoryForResume(const QString& dir) {
 }
 
 void MainWindow::followLiveAlarms(const QString& runDir) {
-    m_liveAlarms = std::make_unique<AlarmsTail>(QDir(runDir).filePath(kAlarmsFile));
+    m_liveAlarms = std::make_unique<AlarmsTail>(QDir(runDir).filePath(run_files::kAlarms));
     m_pendingAlarms.clear();
     readLiveAlarms();
 }

@@ -12,7 +12,7 @@ namespace mmupt::ui {
 
 std::optional<RunAlarm> parseAlarmLine(const QByteArray& line, QString* error) {
     auto fail = [error](const QString& why) -> std::optional<RunAlarm> {
-        if (error) *error = QObject::tr("%1 line: %2").arg(kAlarmsFile, why);
+        if (error) *error = QObject::tr("%1 line: %2").arg(run_files::kAlarms, why);
         return std::nullopt;
     };
     QJsonParseError parse;

@@ -10,13 +10,10 @@
 #include <optional>
 #include <vector>
 
-namespace mmupt {
-class JsonlTail;
-}
+#include "core/session/run_files.h"
 
 namespace mmupt::ui {
 
-inline constexpr const char* kAlarmsFile = "alarms.jsonl";
 inline constexpr const char* kAlarmMetric = "collapse/alarm";  // 1 on the step the alarm fired
 
 struct RunAlarm {

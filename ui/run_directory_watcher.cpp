@@ -53,7 +53,7 @@ bool RunDirectoryWatcher::open(const QString& dir) {
     m_metrics = std::make_unique<JsonlTail>(d.filePath(run_files::kMetrics).toStdString());
     m_samples = std::make_unique<JsonlTail>(d.filePath(run_files::kSamples).toStdString());
     m_log = std::make_unique<JsonlTail>(d.filePath(run_files::kLog).toStdString());
-    m_alarms = std::make_unique<AlarmsTail>(d.filePath(kAlarmsFile));
+    m_alarms = std::make_unique<AlarmsTail>(d.filePath(run_files::kAlarms));
     m_store->clear();
     m_store->setRunDirectory(m_dir);
     QString yaml;

@@ -46,16 +46,16 @@ std::string to_json_line(const StepMetrics& m) {
 std::string to_json_line(const RolloutGroup& g) {
     json responses = json::array(), answers = json::array(), rewards = json::array();
     json lengths = json::array(), truncated = json::array(), contradicts = json::array();
-    bool checked = false;  // "contradicts_reasoning" only when some response was checkable
+    bool checked = false;
     for (const auto& r : g.responses) {
+        contradicts.push_back(r.contradicts_reasoning ? json(*r.contradicts_reasoning)
+                                                      : json(nullptr));
+        checked = checked || r.contradicts_reasoning.has_value();
         responses.push_back(r.text);
         answers.push_back(r.answer ? json(*r.answer) : json(nullptr));
         rewards.push_back(number_or_null(r.reward));
         lengths.push_back(r.num_tokens);
         truncated.push_back(r.truncated);
-        contradicts.push_back(r.contradicts_reasoning ? json(*r.contradicts_reasoning)
-                                                      : json(nullptr));
-        checked = checked || r.contradicts_reasoning.has_value();
     }
     json clusters = json::array();
     for (const auto& c : g.clusters)
@@ -73,7 +73,7 @@ std::string to_json_line(const RolloutGroup& g) {
               {"response_tokens", lengths},
               {"truncated", truncated},
               {"label", g.label ? json(*g.label) : json(nullptr)}};
-    if (checked) j["contradicts_reasoning"] = contradicts;
+    if (checked) j["contradicts_reasoning"] = contradicts;  // absent: no response checkable
     return dump(j);
 }
 

@@ -27,8 +27,8 @@ struct SampledResponse {
     double reward = 0.0;
     int num_tokens = 0;
     bool truncated = false;  // hit max_new_tokens without a stop token
-    // The boxed answer differs from the last number / choice in the response's own reasoning;
-    // nullopt = the format allows no such check (samples.jsonl: "contradicts_reasoning").
+    // The boxed answer differs from the last number / choice of the response's own reasoning;
+    // nullopt when the format does not allow the check (collapse_signals.h).
     std::optional<bool> contradicts_reasoning;
 };
 

@@ -1,6 +1,6 @@
-// The GUI-side record of one run: every step's metrics, every rollout group, log lines and
-// checkpoints, appended by whichever source feeds it (the live SessionBridge or a replayed run
-// directory). Views read from it and listen to its append signals. GUI thread only.
+// The GUI-side record of one run: every step's metrics, every rollout group, log lines,
+// checkpoints and collapse alarms, appended by whichever source feeds it (the live SessionBridge
+// or a replayed run directory). Views read from it and listen to its signals. GUI thread only.
 #pragma once
 #include <QHash>
 #include <QObject>

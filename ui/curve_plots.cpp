@@ -65,8 +65,10 @@ CurvesCsv readCurvesCsv(const QString& path) {
         }
     }
     // Optional: the step the collapse alarm fired (the metrics.jsonl key, or a CSV-safe name).
-    const int alarmColumn =
-        std::max(header.indexOf("collapse_alarm"), header.indexOf("collapse/alarm"));
+    // `mmupt demo` writes "alarm"; the metrics.jsonl key and a CSV-safe form are read too.
+    int alarmColumn = -1;
+    for (const char* name : {"alarm", "collapse_alarm", "collapse/alarm"})
+        alarmColumn = std::max(alarmColumn, static_cast<int>(header.indexOf(name)));
     std::map<SeriesKey, std::vector<Row>> rows;
     for (int lineNo = 2; !in.atEnd(); ++lineNo) {
         const QString line = in.readLine();

@@ -15,7 +15,7 @@ struct CurveSeries {
     QString stage;  // as written: "upt", "supervised_grpo", ...
     int seed = 0;
     std::vector<double> step, reward, agreement, labelAccuracy;
-    std::vector<double> alarmSteps;  // steps whose optional collapse_alarm column is 1
+    std::vector<double> alarmSteps;  // steps whose optional alarm column is 1
 };
 
 struct CurvesCsv {
@@ -24,8 +24,8 @@ struct CurvesCsv {
     bool ok() const { return error.isEmpty(); }
 };
 // Columns found by header name (stage, seed, step, reward_mean, majority_ratio,
-// label_accuracy; optional collapse_alarm, also spelled collapse/alarm: 1 on the step the collapse
-// alarm fired; others ignored). Empty, "nan" and "-nan" values are NaN.
+// label_accuracy; optional alarm, also spelled collapse_alarm or collapse/alarm: 1 on the step the
+// collapse alarm fired; others ignored). Empty, "nan" and "-nan" values are NaN.
 CurvesCsv readCurvesCsv(const QString& path);
 
 struct CurvePlotFiles {

@@ -123,14 +123,15 @@ class CurvePlotsTest : public QObject {
         }
     }
 
-    // An optional collapse_alarm column (1 on the alarm step) marks that step on every plot with
-    // a red dashed line; without it (the control) there is no red.
+    // An optional alarm column (1 on the alarm step; `mmupt demo`'s header) marks that step on
+    // every plot with a red dashed line; without it (the control) there is no red.
     void collapseAlarmStepsAreMarked() {
         QTemporaryDir dir;
         QByteArray csv =
-            "stage,seed,step,reward_mean,majority_ratio,label_accuracy,collapse_alarm\n";
+            "stage,seed,step,reward_mean,majority_ratio,label_accuracy,collapse_score,alarm\n";
         for (int step = 1; step <= 12; ++step)
-            csv += QString("upt,1,%1,0.5,0.6,0.4,%2\n").arg(step).arg(step == 7 ? 1 : 0).toUtf8();
+            csv +=
+                QString("upt,1,%1,0.5,0.6,0.4,0.1,%2\n").arg(step).arg(step == 7 ? 1 : 0).toUtf8();
         const CurvesCsv curves = readCurvesCsv(writeFile(dir.filePath("curves.csv"), csv));
         QVERIFY2(curves.ok(), qPrintable(curves.error));
         QCOMPARE(curves.series.at(0).alarmSteps, std::vector<double>{7.0});

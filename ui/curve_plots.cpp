@@ -40,7 +40,7 @@ bool parseNumber(const QString& text, double* value) {
 
 // "upt" sorts first: it is the method; the other stages are its comparisons.
 using SeriesKey = std::tuple<int, QString, int>;  // (stage rank, stage, seed)
-using Row = std::array<double, 4>;                // step, reward, agreement, label accuracy
+using Row = std::array<double, 5>;  // step, reward, agreement, label accuracy, collapse alarm
 
 }  // namespace
 
@@ -64,6 +64,11 @@ CurvesCsv readCurvesCsv(const QString& path) {
             return result;
         }
     }
+    // Optional: the step the collapse alarm fired (the metrics.jsonl key, or a CSV-safe name).
+    // `mmupt demo` writes "alarm"; the metrics.jsonl key and a CSV-safe form are read too.
+    int alarmColumn = -1;
+    for (const char* name : {"alarm", "collapse_alarm", "collapse/alarm"})
+        alarmColumn = std::max(alarmColumn, static_cast<int>(header.indexOf(name)));
     std::map<SeriesKey, std::vector<Row>> rows;
     for (int lineNo = 2; !in.atEnd(); ++lineNo) {
         const QString line = in.readLine();
@@ -85,6 +90,11 @@ CurvesCsv readCurvesCsv(const QString& path) {
             return result;
         }
         Row row{};
+        row[4] = kNaN;
+        if (alarmColumn >= 0 && !parseNumber(fields[alarmColumn], &row[4])) {
+            fail(QString("collapse_alarm '%1' is not a number").arg(fields[alarmColumn]));
+            return result;
+        }
         for (int v = 0; v < 4; ++v) {
             const QString& text = fields[column[2 + v]];
             if (!parseNumber(text, &row[v]) || (v == 0 && !std::isfinite(row[v]))) {
@@ -109,6 +119,7 @@ CurvesCsv readCurvesCsv(const QString& path) {
             s.reward.push_back(r[1]);
             s.agreement.push_back(r[2]);
             s.labelAccuracy.push_back(r[3]);
+            if (r[4] >= 0.5) s.alarmSteps.push_back(r[0]);
         }
         result.series.push_back(std::move(s));
     }
@@ -121,6 +132,7 @@ struct Line {
     QString name;
     QPen pen;
     std::vector<double> x, y;
+    std::vector<double> alarms = {};  // steps marked by a vertical line (collapse alarms)
 };
 
 QColor stageColor(const QString& stage, int otherIndex) {
@@ -153,7 +165,7 @@ std::vector<Line> seriesLines(const std::vector<CurveSeries>& series,
         QColor color = stageColor(s.stage, stages.indexOf(s.stage));
         if (seedIndex >= 4) color = color.lighter(100 + 35 * (seedIndex / 4));
         lines.push_back({QString("%1, seed %2").arg(stageName(s.stage)).arg(s.seed),
-                         QPen(color, 2, styles[seedIndex % 4]), s.step, y});
+                         QPen(color, 2, styles[seedIndex % 4]), s.step, y, s.alarmSteps});
     }
     return lines;
 }
@@ -171,6 +183,9 @@ Line meanLine(const std::vector<CurveSeries>& series, const QString& stage,
         }
     }
     Line line{name, pen, {}, {}};
+    for (const CurveSeries& s : series)
+        if (s.stage == stage)
+            line.alarms.insert(line.alarms.end(), s.alarmSteps.begin(), s.alarmSteps.end());
     for (const auto& [step, sc] : sums) {
         line.x.push_back(step);
         line.y.push_back(sc.second > 0 ? sc.first / sc.second : kNaN);
@@ -205,6 +220,13 @@ QString savePlot(const QString& path, const QString& title, const QString& yLabe
                 yLo = std::min(yLo, line.y[i]), yHi = std::max(yHi, line.y[i]);
         }
     }
+    for (const Line& line : lines)
+        for (double step : line.alarms) {
+            auto* mark = new QCPItemStraightLine(&plot);
+            mark->setPen(QPen(colors.alarm, 1.5, Qt::DashLine));
+            mark->point1->setCoords(step, 0);
+            mark->point2->setCoords(step, 1);
+        }
     if (xLo > xHi) xLo = 0.0, xHi = 1.0;
     if (xLo == xHi) xLo -= 1.0, xHi += 1.0;
     const double xPad = 0.02 * (xHi - xLo);  // the first and last markers whole

@@ -15,6 +15,7 @@ struct CurveSeries {
     QString stage;  // as written: "upt", "supervised_grpo", ...
     int seed = 0;
     std::vector<double> step, reward, agreement, labelAccuracy;
+    std::vector<double> alarmSteps;  // steps whose optional alarm column is 1
 };
 
 struct CurvesCsv {
@@ -23,7 +24,8 @@ struct CurvesCsv {
     bool ok() const { return error.isEmpty(); }
 };
 // Columns found by header name (stage, seed, step, reward_mean, majority_ratio,
-// label_accuracy; others ignored). Empty, "nan" and "-nan" values are NaN.
+// label_accuracy; optional alarm, also spelled collapse_alarm or collapse/alarm: 1 on the step the
+// collapse alarm fired; others ignored). Empty, "nan" and "-nan" values are NaN.
 CurvesCsv readCurvesCsv(const QString& path);
 
 struct CurvePlotFiles {
@@ -32,8 +34,9 @@ struct CurvePlotFiles {
     bool ok() const { return error.isEmpty(); }
 };
 // Writes reward.png, agreement.png and label_accuracy.png (a line per stage and seed: colour per
-// stage, pen style per seed) and, when a stage "upt" exists, upt_overview.png (its three
-// curves averaged over seeds) into `outDir`, created if missing. Each image is width x height.
+// stage, pen style per seed; a dashed red vertical line at each collapse-alarm step) and, when a
+// stage "upt" exists, upt_overview.png (its three curves averaged over seeds, its seeds' alarm
+// steps marked) into `outDir`, created if missing. Each image is width x height.
 CurvePlotFiles writeCurvePlots(const std::vector<CurveSeries>& series, const QString& outDir,
                                int width = 900, int height = 500);
 

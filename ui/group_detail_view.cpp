@@ -1,11 +1,13 @@
 // GroupDetailView layout and the responses' HTML.
 #include "ui/group_detail_view.h"
 
+#include <QCursor>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QTextBrowser>
+#include <QToolTip>
 #include <QVBoxLayout>
 
 #include "ui/image_cache.h"
@@ -15,6 +17,7 @@
 namespace mmupt::ui {
 
 namespace {
+constexpr const char* kContradictionLink = "mmupt:contradiction";
 // 160 px: image + histogram (≥ 160 px wide) fit the detail pane of a 1366-px window unscrolled.
 constexpr int kImageSize = 160;
 }  // namespace
@@ -32,6 +35,16 @@ GroupDetailView::GroupDetailView(QWidget* parent) : QWidget(parent) {
     m_histogram = new VoteHistogram(this);
     m_responses = new QTextBrowser(this);
     m_responses->setObjectName("responsesBrowser");
+    // Marks link to "mmupt:contradiction": hovering one explains it (rich text has no title
+    // tooltips); clicking does nothing.
+    m_responses->setOpenLinks(false);
+    connect(m_responses, &QTextBrowser::highlighted, this, [this](const QUrl& url) {
+        const QString tip = markTooltip(url);
+        if (tip.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(QCursor::pos(), tip, m_responses);
+    });
 
     auto* side = new QVBoxLayout;
     side->addWidget(m_title);
@@ -92,6 +105,12 @@ void GroupDetailView::setGroup(const RolloutGroup& g, const QString& imagePath) 
             .arg(g.clusters.size())
             .arg(noAnswerCount(g))
             .arg(meanReward(g), 0, 'f', 2);
+    if (auto n = contradictionCount(g); n && *n > 0)
+        summary += tr("<br><span style='color:#d0352b'>⚠ %1 of %2 responses contradict their "
+                      "reasoning</span>: %3.")
+                       .arg(*n)
+                       .arg(g.responses.size())
+                       .arg(contradictionTip());
     if (int tied = tiedClusters(g))
         summary += tr("<br><b>Tie</b>: %1 answers share the largest cluster; the vote picks the "
                       "one sampled first, so its reward rests on sampling order.")
@@ -119,18 +138,27 @@ void GroupDetailView::setGroup(const RolloutGroup& g, const QString& imagePath) 
         html +=
             QStringLiteral(
                 "<p><span style=\"color:%1\"><b>#%2</b> · answer <b>%3</b> · "
-                "reward %4 · %5 tokens%6</span><br>%7</p>")
+                "reward %4 · %5 tokens%6</span>%7<br>%8</p>")
                 .arg(colour)
                 .arg(i)
                 .arg(r.answer ? QString::fromStdString(*r.answer).toHtmlEscaped() : tr("(none)"))
                 .arg(r.reward, 0, 'g', 3)
                 .arg(r.num_tokens)
                 .arg(r.truncated ? tr(" · <b>truncated</b> (hit max_new_tokens)") : QString())
-                .arg(responseHtml(QString::fromStdString(r.text), "#ffe08a"));
+                .arg(r.contradicts_reasoning.value_or(false)
+                         ? tr(" <a href=\"%1\" style=\"color:#d0352b; text-decoration:none\">"
+                              "<b>⚠ contradicts its reasoning</b></a>")
+                               .arg(kContradictionLink)
+                         : QString())
+                .arg(responseHtml(QString::fromStdString(r.text), "#ffe08a"));  // last: may hold %N
     }
     m_responses->setHtml(html);
 }
 
 QString GroupDetailView::responsesHtml() const { return m_responses->toHtml(); }
+
+QString GroupDetailView::markTooltip(const QUrl& url) {
+    return url.toString() == kContradictionLink ? contradictionTip() : QString();
+}
 
 }  // namespace mmupt::ui

@@ -1,6 +1,7 @@
 // The detail of one rollout group: the image, the question, the vote histogram, majority ratio
 // and label, and every response in full with its boxed answer highlighted, its reward and
-// length. Used by Live samples and by the Vote preview. Display only.
+// length; responses whose boxed answer contradicts their own reasoning are marked (⚠, red, a
+// hover explanation). Used by Live samples and by the Vote preview. Display only.
 #pragma once
 #include <QWidget>
 
@@ -8,6 +9,7 @@
 
 class QLabel;
 class QTextBrowser;
+class QUrl;
 
 namespace mmupt::ui {
 
@@ -21,6 +23,8 @@ class GroupDetailView : public QWidget {
     void setGroup(const RolloutGroup& group, const QString& imagePath);
     void clear();
     QString responsesHtml() const;
+    // The explanation shown when hovering a mark in the responses ("" for other links).
+    static QString markTooltip(const QUrl& url);
     const VoteHistogram* histogram() const { return m_histogram; }
 
   private:

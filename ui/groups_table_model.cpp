@@ -3,6 +3,7 @@
 
 #include <QBrush>
 #include <QColor>
+#include <iterator>
 
 #include "ui/run_store.h"
 #include "ui/vote_summary.h"
@@ -33,8 +34,9 @@ int GroupsTableModel::columnCount(const QModelIndex& parent) const {
 
 QVariant GroupsTableModel::headerData(int section, Qt::Orientation o, int role) const {
     if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    static const char* names[] = {"Step",     "Group",     "Majority",    "Agreement",
-                                  "Clusters", "No answer", "Mean reward", "Label"};
+    static const char* names[] = {"Step",      "Group",       "Majority", "Agreement",  "Clusters",
+                                  "No answer", "Mean reward", "Label",    "Contradicts"};
+    static_assert(std::size(names) == Column::count);
     return section >= 0 && section < Column::count ? tr(names[section]) : QVariant();
 }
 
@@ -54,6 +56,8 @@ QVariant GroupsTableModel::data(const QModelIndex& index, int role) const {
                 return noAnswerCount(g);
             case reward:
                 return meanReward(g);
+            case contradictions:
+                return contradictionCount(g).value_or(-1);
             default:
                 break;
         }
@@ -77,6 +81,10 @@ QVariant GroupsTableModel::data(const QModelIndex& index, int role) const {
                 return QString::number(meanReward(g), 'f', 2);
             case label:
                 return g.label ? QString::fromStdString(*g.label) : QString();
+            case contradictions: {
+                auto n = contradictionCount(g);
+                return !n ? QString() : *n > 0 ? QStringLiteral("⚠ %1").arg(*n) : QString("0");
+            }
             default:
                 return {};
         }
@@ -87,6 +95,17 @@ QVariant GroupsTableModel::data(const QModelIndex& index, int role) const {
         return QBrush(c);
     }
     if (role == Qt::ForegroundRole && col == agreement) return QBrush(Qt::black);
+    if (col == contradictions) {
+        auto n = contradictionCount(g);
+        if (role == Qt::ForegroundRole && n && *n > 0) return QBrush(QColor(0xd0, 0x35, 0x2b));
+        if (role == Qt::ToolTipRole)
+            return !n ? tr("Not checkable: this run or answer format records no contradiction "
+                           "check.")
+                      : tr("%1 of %2 responses: %3.")
+                            .arg(*n)
+                            .arg(g.responses.size())
+                            .arg(contradictionTip());
+    }
     if (role == Qt::ToolTipRole) return QString::fromStdString(g.question);
     return {};
 }

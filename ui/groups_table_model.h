@@ -13,7 +13,18 @@ class RunStore;
 class GroupsTableModel : public QAbstractTableModel {
     Q_OBJECT
   public:
-    enum Column { step, group, majority, agreement, clusters, noAnswer, reward, label, count };
+    enum Column {
+        step,
+        group,
+        majority,
+        agreement,
+        clusters,
+        noAnswer,
+        reward,
+        label,
+        contradictions,  // responses whose boxed answer contradicts their reasoning
+        count
+    };
     explicit GroupsTableModel(RunStore* store, QObject* parent = nullptr);
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

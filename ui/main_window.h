@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "core/session/session.h"
+#include "ui/run_alarms.h"
 #include "ui/session_metatypes.h"
 
 class QAction;
@@ -103,6 +104,8 @@ class MainWindow : public QMainWindow {
     void resumeFromCheckpoint();
     void acceptStart();  // the engine took the start: now the previous run leaves the screen
     void loadHistoryForResume(const QString& dir);
+    void followLiveAlarms(const QString& runDir);
+    void readLiveAlarms();
     void setRunTitle(const QString& runDir);
     void updateReplayOutcome();
     void togglePause(bool pause);
@@ -128,6 +131,9 @@ class MainWindow : public QMainWindow {
     LogPanel* m_log = nullptr;
     RunStatusBar* m_status = nullptr;
     CheckpointsDialog* m_checkpoints = nullptr;
+    // alarms.jsonl of the run the engine is training (the watcher follows opened runs).
+    std::unique_ptr<AlarmsTail> m_liveAlarms;
+    std::vector<RunAlarm> m_pendingAlarms;  // read, but of a step the run has not reached yet
     GettingStartedPanel* m_guide = nullptr;
     QStackedWidget* m_centre = nullptr;
     bool m_previewDone = false;

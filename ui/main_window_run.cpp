@@ -21,6 +21,7 @@
 #include "ui/log_panel.h"
 #include "ui/main_window.h"
 #include "ui/metrics_panel.h"
+#include "ui/run_alarms.h"
 #include "ui/run_directory_watcher.h"
 #include "ui/run_outcome.h"
 #include "ui/run_setup_panel.h"
@@ -56,6 +57,9 @@ void MainWindow::connectBridge() {
                     m_store->appendGroups(groups);
             });
     connect(m_bridge, &SessionBridge::logsReceived, m_store, &RunStore::appendLogs);
+    // The engine writes the alarm's reasons to alarms.jsonl: read what is new with every batch
+    // of steps (a small file; the watcher does the same for runs it follows).
+    connect(m_bridge, &SessionBridge::stepsReceived, this, &MainWindow::readLiveAlarms);
     connect(m_bridge, &SessionBridge::checkpointsSaved, m_store, &RunStore::addCheckpoints);
     connect(m_bridge, &SessionBridge::progressReported, this,
             [this](const QString& task, double fraction) {
@@ -143,6 +147,7 @@ void MainWindow::acceptStart() {
     m_store->setRunDirectory(m_pendingStart.runDir);
     m_store->setTotalSteps(m_pendingStart.totalSteps);
     if (!startLogs.empty()) m_store->appendLogs(startLogs);
+    followLiveAlarms(m_pendingStart.runDir);
     // Title and Recent runs name the run the engine took, not the one that was on screen.
     setRunTitle(m_pendingStart.runDir);
     addRecentRun(QFileInfo(m_pendingStart.runDir).absoluteFilePath());
@@ -219,10 +224,30 @@ void MainWindow::loadHistoryForResume(const QString& dir) {
         m_store->appendSteps(snap.metrics);
         m_store->appendGroups(snap.groups);
         m_store->setCheckpoints(snap.checkpoints);
+        followLiveAlarms(dir);
     } catch (const std::exception& e) {
         m_log->appendMessage(tr("Could not read the earlier steps: %1").arg(e.what()));
     }
     m_metrics->redrawNow();
+}
+
+void MainWindow::followLiveAlarms(const QString& runDir) {
+    m_liveAlarms = std::make_unique<AlarmsTail>(QDir(runDir).filePath(run_files::kAlarms));
+    m_pendingAlarms.clear();
+    readLiveAlarms();
+}
+
+void MainWindow::readLiveAlarms() {
+    if (!m_liveAlarms) return;
+    for (RunAlarm& a : m_liveAlarms->readNew()) m_pendingAlarms.push_back(std::move(a));
+    // An alarm shows once the run has reached its step: a resumed run's file can hold lines of
+    // steps after its checkpoint, and the line may be written before the step's metrics arrive.
+    const int last = m_store->steps().empty() ? 0 : m_store->steps().back().step;
+    auto reached = std::stable_partition(m_pendingAlarms.begin(), m_pendingAlarms.end(),
+                                         [last](const RunAlarm& a) { return a.step <= last; });
+    std::vector<RunAlarm> ready(m_pendingAlarms.begin(), reached);
+    m_pendingAlarms.erase(m_pendingAlarms.begin(), reached);
+    m_store->addAlarms(ready);
 }
 
 void MainWindow::togglePause(bool pause) {
@@ -272,6 +297,7 @@ void MainWindow::onRunFinished(const RunFinished& result) {
         m_checkpoints->showExportFinished(result.state == RunState::finished
                                               ? QString()
                                               : QString::fromStdString(result.message));
+    if (was == Activity::training) readLiveAlarms();  // a `stop` alarm ends the run
     if (was == Activity::training && !result.run_dir.empty()) {
         m_store->setRunDirectory(QString::fromStdString(result.run_dir));
         m_store->setCheckpoints(list_checkpoints(result.run_dir));

@@ -35,6 +35,7 @@ MetricCard::MetricCard(const QString& title, const QStringList& keys, QWidget* p
     setFrameShape(QFrame::StyledPanel);
     auto* titleLabel = new QLabel("<b>" + title.toHtmlEscaped() + "</b>", this);
     titleLabel->setToolTip(keys.join(", "));
+    m_titleLabel = titleLabel;
     m_valueLabel = new QLabel(this);
     m_followButton = new QToolButton(this);
     m_followButton->setText(tr("Follow"));
@@ -143,6 +144,57 @@ void MetricCard::appendPointTo(const QString& id, double step, double timeS, dou
 
 void MetricCard::setMainLabel(const QString& label) { m_series[0].label = label; }
 
+void MetricCard::setDescription(const QString& text) {
+    m_titleLabel->setToolTip(text + "\n(" + m_keys.join(", ") + ")");
+}
+
+QString MetricCard::description() const { return m_titleLabel->toolTip(); }
+
+void MetricCard::setEmptyText(const QString& text) {
+    if (m_emptyText->text() == text) return;
+    m_emptyText->setText(text);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString MetricCard::emptyText() const { return m_emptyText->text(); }
+
+void MetricCard::setMarkedSteps(const std::vector<int>& steps) {
+    if (steps == m_markedSteps) return;
+    m_markedSteps = steps;
+    updateMarkers();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void MetricCard::updateMarkers() {
+    for (QCPItemStraightLine* line : m_markers) m_plot->removeItem(line);
+    m_markers.clear();
+    const PlotColors c = plotColors(m_dark);
+    for (double x : markerPositions()) {
+        auto* line = new QCPItemStraightLine(m_plot);
+        line->setSelectable(false);
+        line->setPen(QPen(c.alarm, 1.5, Qt::DashLine));
+        line->point1->setCoords(x, 0);
+        line->point2->setCoords(x, 1);
+        m_markers.push_back(line);
+    }
+}
+
+std::vector<double> MetricCard::markerPositions() const {
+    std::vector<double> out;
+    const Series& main = m_series[0];
+    for (int step : m_markedSteps) {
+        if (m_mode == XAxisMode::step) {
+            out.push_back(step);
+            continue;
+        }
+        // Time mode: the current run's elapsed time at that step, when it has reached it.
+        auto it = std::lower_bound(main.step.begin(), main.step.end(), double(step));
+        if (it != main.step.end() && *it == step)
+            out.push_back(main.time[static_cast<size_t>(it - main.step.begin())]);
+    }
+    return out;
+}
+
 void MetricCard::addSeries(const QString& id, const QString& label, const QColor& color) {
     if (id.isEmpty() || find(id)) return;
     Series s;
@@ -214,6 +266,7 @@ void MetricCard::refresh() {
     }
     rebuildGraphs();
     updateEmptyState();
+    if (m_mode == XAxisMode::time && !m_markedSteps.empty()) updateMarkers();
     if (m_follow) {
         QCPRange yr;
         bool any = false;
@@ -255,8 +308,11 @@ void MetricCard::rebuildGraphs() {
 
 void MetricCard::updateEmptyState() {
     // Bare 0..5 axes read as "the value is 0..5": show that there is nothing yet instead.
-    bool empty = std::none_of(m_series.begin(), m_series.end(),
-                              [](const Series& s) { return s.visible && !s.value.empty(); });
+    // A series of nulls only (a signal the format cannot compute) counts as empty.
+    bool empty = std::none_of(m_series.begin(), m_series.end(), [](const Series& s) {
+        return s.visible && std::any_of(s.value.begin(), s.value.end(),
+                                        [](double v) { return std::isfinite(v); });
+    });
     m_emptyText->setVisible(empty);
     m_plot->xAxis->setTickLabels(!empty);
     m_plot->yAxis->setTickLabels(!empty);
@@ -372,6 +428,7 @@ void MetricCard::setXAxisMode(XAxisMode mode) {
     }
     updateTicks();
     updateEmptyState();
+    updateMarkers();
     bool follow = m_follow;
     m_follow = true;  // a new axis has no user view to keep
     refresh();
@@ -407,6 +464,7 @@ void MetricCard::setDark(bool dark) {
     box.setAlpha(225);
     m_tracerText->setBrush(box);
     m_tracerText->setPen(QPen(c.grid));
+    updateMarkers();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 

@@ -4,6 +4,7 @@
 // data never resets a view the user zoomed or panned: doing so switches "follow latest" off
 // (double-click turns it on). The wheel zooms only with Ctrl held or once the plot has focus
 // (a click); otherwise it scrolls the page. Hovering shows step, time and every visible value.
+// Marked steps (collapse alarms) are drawn as vertical lines across the plot.
 #pragma once
 #include <QColor>
 #include <QFrame>
@@ -34,6 +35,17 @@ class MetricCard : public QFrame {
     void clear();
     void appendPoint(double step, double timeS, double value);
     void setMainLabel(const QString& label);  // its name in the hover read-out
+    // What the metric means and why it moves: the title's tooltip (with the key).
+    void setDescription(const QString& text);
+    QString description() const;
+    // Shown instead of bare axes while no visible series has a finite value.
+    void setEmptyText(const QString& text);
+    QString emptyText() const;
+    // Steps marked by a vertical line (alarm steps); in time mode at the current run's time of
+    // that step (steps it has not reached are not drawn).
+    void setMarkedSteps(const std::vector<int>& steps);
+    const std::vector<int>& markedSteps() const { return m_markedSteps; }
+    std::vector<double> markerPositions() const;  // x of each drawn line, plot coordinates
 
     // Compared runs, by id (their run directory): overlaid in `color`.
     void addSeries(const QString& id, const QString& label, const QColor& color);
@@ -92,6 +104,7 @@ class MetricCard : public QFrame {
     void rebuildGraphs();
     void updateEmptyState();
     void updateTicks();
+    void updateMarkers();
     void onXRangeChanged();
     void showTracer(double pixelX);
     void hideTracer();
@@ -108,6 +121,9 @@ class MetricCard : public QFrame {
     QCPItemStraightLine* m_tracerLine;
     QCPItemText* m_tracerText;
     QLabel* m_valueLabel;
+    QLabel* m_titleLabel;
+    std::vector<int> m_markedSteps;
+    std::vector<QCPItemStraightLine*> m_markers;
     QToolButton* m_followButton;
     double m_smoothing = 0.6;
     XAxisMode m_mode = XAxisMode::step;

@@ -17,6 +17,8 @@
 #include <QToolButton>
 
 #include "ui/agreement_heatmap.h"
+#include "ui/alarm_banner.h"
+#include "ui/answer_distribution_view.h"
 #include "ui/compare_runs.h"
 #include "ui/metric_card.h"
 #include "ui/run_store.h"
@@ -75,6 +77,8 @@ MetricsPanel::MetricsPanel(RunStore* store, QWidget* parent) : QWidget(parent), 
     addCard(tr("Tokens / s"), {"perf/tokens_per_s"}, false);
     addCard(tr("Label accuracy"), {"label/accuracy"}, true);
     addCard(tr("Reward accuracy"), {"label/reward_accuracy"}, true);
+    addCollapseCards();
+    m_answers = new AnswerDistributionView(m_grid);
     m_heatmap = new AgreementHeatmap(m_grid);
     layoutCards(2);
 
@@ -86,6 +90,8 @@ MetricsPanel::MetricsPanel(RunStore* store, QWidget* parent) : QWidget(parent), 
     scroll->setWidget(m_grid);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
+    m_banner = new AlarmBanner(this);
+    layout->addWidget(m_banner);
     layout->addLayout(controls);
     layout->addWidget(m_legend);
     layout->addWidget(scroll, 1);
@@ -103,13 +109,63 @@ MetricsPanel::MetricsPanel(RunStore* store, QWidget* parent) : QWidget(parent), 
     connect(store, &RunStore::stepsAppended, this, &MetricsPanel::onStepsAppended);
     connect(store, &RunStore::groupsAppended, this, &MetricsPanel::onGroupsAppended);
     connect(store, &RunStore::cleared, this, &MetricsPanel::onCleared);
+    connect(store, &RunStore::alarmsChanged, this, &MetricsPanel::onAlarmsChanged);
     onCleared();
 }
 
-void MetricsPanel::addCard(const QString& title, const QStringList& keys, bool optional) {
+MetricCard* MetricsPanel::addCard(const QString& title, const QStringList& keys, bool optional) {
     auto* card = new MetricCard(title, keys, m_grid);
     m_cards.push_back(card);
     m_optional.push_back(optional);
+    return card;
+}
+
+void MetricsPanel::addCollapseCards() {
+    // The label-free collapse signals (the engine's collapse/* keys, docs/run_dir.md): always
+    // shown, "not recorded" on runs from before them. Each tooltip says why it moves.
+    struct Signal {
+        const char* key;
+        QString title, why;
+    };
+    const Signal kSignals[] = {
+        {"collapse/answer_entropy", tr("Answer entropy (bits)"),
+         tr("Entropy of the step's majority answers across its prompts. Falls in a collapse: a "
+            "few values win every vote, whatever the image.")},
+        {"collapse/distinct_share", tr("Distinct answers (share)"),
+         tr("Distinct majority answers / prompts with a majority. Falls as a few answers take "
+            "over.")},
+        {"collapse/same_answer_rate", tr("Same-answer rate"),
+         tr("Of the pairs of prompts with different images, the share whose majority answers "
+            "agree. Rises when the answer stops following the image.")},
+        {"collapse/entropy_trend", tr("Entropy trend"),
+         tr("How far token entropy lies below its early trend while agreement is up (0 "
+            "otherwise). Rises when the policy converges on its own vote faster than it "
+            "sharpened at first.")},
+        {"collapse/contradiction_rate", tr("Contradiction rate"),
+         tr("Share of checkable responses whose boxed answer differs from the last number or "
+            "choice in their own reasoning. Rises when the box leaves the reasoning "
+            "(\"there are 8. \\boxed{9}\"). A gap where no response was checkable.")},
+        {"collapse/score", tr("Collapse score"),
+         tr("0..1: how far the signals have moved towards collapse from the run's first steps "
+            "(their mean). The alarm fires when it stays at collapse.threshold or above; its "
+            "steps are the red dashed lines.")},
+    };
+    for (const Signal& s : kSignals) addCard(s.title, {s.key}, false)->setDescription(s.why);
+}
+
+void MetricsPanel::onAlarmsChanged() {
+    const std::vector<int> steps = m_store->alarmSteps();
+    for (MetricCard* card : m_cards) card->setMarkedSteps(steps);
+    m_answers->setMarkedSteps(steps);
+    m_banner->setAlarms(m_store->alarms(), steps);
+}
+
+void MetricsPanel::updateEmptyTexts() {
+    // A run with steps but without a card's key (an older engine, no labels): say so, rather
+    // than "no data yet", which promises data that will never come.
+    const QString text =
+        m_store->steps().empty() ? tr("no data yet") : tr("not recorded in this run");
+    for (MetricCard* card : m_cards) card->setEmptyText(text);
 }
 
 MetricCard* MetricsPanel::card(const QString& key) const {
@@ -138,6 +194,7 @@ void MetricsPanel::feedCards(const QString& runId, const std::vector<StepMetrics
 }
 
 void MetricsPanel::onStepsAppended(int first, int count) {
+    updateEmptyTexts();
     feedCards(QString(), m_store->steps(), first, count);
 }
 
@@ -239,10 +296,12 @@ void MetricsPanel::layoutCards(int columns) {
     auto* grid = static_cast<QGridLayout*>(m_grid->layout());
     for (MetricCard* card : m_cards) grid->removeWidget(card);
     grid->removeWidget(m_heatmap);
+    grid->removeWidget(m_answers);
     for (int i = 0; i < static_cast<int>(m_cards.size()); ++i)
         grid->addWidget(m_cards[size_t(i)], i / columns, i % columns);
-    grid->addWidget(m_heatmap, (static_cast<int>(m_cards.size()) + columns - 1) / columns, 0, 1,
-                    columns);
+    const int below = (static_cast<int>(m_cards.size()) + columns - 1) / columns;
+    grid->addWidget(m_answers, below, 0, 1, columns);
+    grid->addWidget(m_heatmap, below + 1, 0, 1, columns);
 }
 
 void MetricsPanel::resizeEvent(QResizeEvent* event) {
@@ -266,6 +325,7 @@ void MetricsPanel::redrawNow() {
     // Hidden cards (optional ones without data, a hidden window) stay dirty until shown.
     for (MetricCard* card : m_cards) card->refreshIfVisible();
     m_heatmap->refreshIfVisible();
+    m_answers->refreshIfVisible();
 }
 
 void MetricsPanel::showEvent(QShowEvent* event) {
@@ -278,8 +338,10 @@ void MetricsPanel::onGroupsAppended(int first, int count) {
     for (int i = first; i < first + count; ++i) {
         const RolloutGroup& g = groups[static_cast<size_t>(i)];
         m_heatmap->addGroup(g.step, g.majority_ratio);
+        m_answers->addGroup(g);
     }
     m_heatmap->markDirty();
+    m_answers->markDirty();
     scheduleRedraw();
 }
 
@@ -290,6 +352,9 @@ void MetricsPanel::onCleared() {
     }
     showOptionalCards();
     m_heatmap->clear();
+    m_answers->clear();
+    updateEmptyTexts();
+    onAlarmsChanged();
 }
 
 void MetricsPanel::setDark(bool dark) {
@@ -297,6 +362,7 @@ void MetricsPanel::setDark(bool dark) {
     rebuildLegend();
     for (auto* c : m_cards) c->setDark(dark);
     m_heatmap->setDark(dark);
+    m_answers->setDark(dark);
 }
 
 void MetricsPanel::setSmoothing(double weight) {

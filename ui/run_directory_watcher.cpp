@@ -8,6 +8,7 @@
 #include <QTextStream>
 
 #include "core/util/errors.h"
+#include "ui/run_alarms.h"
 #include "ui/run_store.h"
 
 namespace mmupt::ui {
@@ -52,6 +53,7 @@ bool RunDirectoryWatcher::open(const QString& dir) {
     m_metrics = std::make_unique<JsonlTail>(d.filePath(run_files::kMetrics).toStdString());
     m_samples = std::make_unique<JsonlTail>(d.filePath(run_files::kSamples).toStdString());
     m_log = std::make_unique<JsonlTail>(d.filePath(run_files::kLog).toStdString());
+    m_alarms = std::make_unique<AlarmsTail>(d.filePath(run_files::kAlarms));
     m_store->clear();
     m_store->setRunDirectory(m_dir);
     QString yaml;
@@ -70,6 +72,7 @@ int RunDirectoryWatcher::malformedLines() const {
     int n = 0;
     for (const auto* t : {m_metrics.get(), m_samples.get()})
         if (t) n += t->malformed_lines();
+    if (m_alarms) n += m_alarms->malformedLines();
     return n;
 }
 
@@ -102,6 +105,9 @@ void RunDirectoryWatcher::poll() {
     m_store->appendSteps(steps);
     m_store->appendGroups(groups);
     m_store->appendLogs(logs);
+    const std::vector<RunAlarm> alarms = m_alarms->readNew();
+    lines += static_cast<int>(alarms.size());
+    m_store->addAlarms(alarms);
     // Listing checkpoints touches the file system more; every ~4 polls (2 s) is plenty.
     if (++m_pollsSinceCheckpointScan >= 4) {
         m_pollsSinceCheckpointScan = 0;

@@ -1,6 +1,6 @@
-// Replays a run directory (metrics.jsonl, samples.jsonl, train.log, checkpoints/) into a
-// RunStore and keeps following it while another process (a CLI run) appends: JsonlTail on a
-// timer, complete lines only. Does not parse config.yaml beyond handing its text out.
+// Replays a run directory (metrics.jsonl, samples.jsonl, train.log, alarms.jsonl, checkpoints/)
+// into a RunStore and keeps following it while another process (a CLI run) appends: JsonlTail
+// on a timer, complete lines only. Does not parse config.yaml beyond handing its text out.
 #pragma once
 #include <QObject>
 #include <QTimer>
@@ -10,6 +10,7 @@
 
 namespace mmupt::ui {
 
+class AlarmsTail;
 class RunStore;
 
 class RunDirectoryWatcher : public QObject {
@@ -38,6 +39,7 @@ class RunDirectoryWatcher : public QObject {
     QString m_dir;
     QTimer m_timer;
     std::unique_ptr<JsonlTail> m_metrics, m_samples, m_log;
+    std::unique_ptr<AlarmsTail> m_alarms;  // alarms.jsonl, when the run has (or gets) one
     int m_pollsSinceCheckpointScan = 0;
 };
 

@@ -20,6 +20,7 @@
 #include "ui/advanced_settings_dialog.h"
 #include "ui/config_form.h"
 #include "ui/engine_messages.h"
+#include "ui/fit_indicator.h"
 #include "ui/image_cache.h"
 #include "ui/question_template.h"
 #include "ui/setup_checks.h"
@@ -71,6 +72,9 @@ RunSetupPanel::RunSetupPanel(Session* session, QWidget* parent)
     auto* trainingLayout = new QVBoxLayout(training);
     trainingLayout->setContentsMargins(6, 4, 6, 4);
     trainingLayout->addWidget(buildEssentials(m_form, training));
+    m_fit = new FitIndicator(
+        m_form, [this] { return configSource(); }, training);
+    trainingLayout->addWidget(m_fit);
     auto* all = new QPushButton(tr("All settings…"), training);
     all->setObjectName("allSettingsButton");
     all->setToolTip(tr("Every other setting, grouped and searchable, with its documentation"));
@@ -321,6 +325,7 @@ void RunSetupPanel::refreshChecks() {
     } else {
         checkDataset(dataset);
     }
+    m_fit->scheduleRecompute();  // a load may not report each changed value
     emit checksChanged();
 }
 

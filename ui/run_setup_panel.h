@@ -2,7 +2,8 @@
 // counts, detected keys and thumbnails), the question (template editor for image folders, and a
 // live "The model will see: …" line), the output directory (a new runs/YYYYMMDD-HHMMSS per
 // run), the essential settings (setup_essentials.h), Load / Save (YAML), Copy as CLI command,
-// All settings… (every other key, advanced_settings_dialog.h) and Start. Picks are checked
+// All settings… (every other key, advanced_settings_dialog.h), "Will it fit?" (the planner's
+// predicted peak against the device's free memory, fit_indicator.h) and Start. Picks are checked
 // through Session::inspect_* when an engine exists, else by file checks, and checked again after
 // every load; problems are shown in the panel, never as a crash. The same ConfigSource feeds
 // Start and the CLI line. With restoreLastSetup() the config file, model, dataset and edits are
@@ -25,6 +26,7 @@ namespace mmupt::ui {
 
 class AdvancedSettingsDialog;
 class ConfigForm;
+class FitIndicator;
 class QuestionTemplateEditor;
 
 class RunSetupPanel : public QWidget {
@@ -65,6 +67,7 @@ class RunSetupPanel : public QWidget {
     void openAdvancedSettings();
     QuestionTemplateEditor* questionEditor() const { return m_question; }
     QScrollArea* scrollArea() const { return m_scroll; }
+    FitIndicator* fitIndicator() const { return m_fit; }
 
     // Before Start: when trainer.output_dir already holds a run, asks "Continue this run" /
     // "New directory" / Cancel (the handler, when set, answers instead of the dialog: tests).
@@ -104,6 +107,7 @@ class RunSetupPanel : public QWidget {
     QuestionTemplateEditor* m_question;
     QLabel* m_configLabel;
     QPushButton* m_start;
+    FitIndicator* m_fit;
     QString m_configPath;
     ConfigValues m_baseValues;  // the values of m_configPath as loaded or saved
     bool m_lastLoadParsed = false;

@@ -18,6 +18,8 @@ void RunStore::clear() {
     m_groups.clear();
     m_logs.clear();
     m_checkpoints.clear();
+    m_alarms.clear();
+    m_flaggedSteps.clear();
     m_byGroupId.clear();
     m_totalSteps = 0;
     emit cleared();
@@ -50,7 +52,41 @@ void RunStore::appendSteps(const std::vector<StepMetrics>& steps) {
     if (steps.empty()) return;
     int first = static_cast<int>(m_steps.size());
     m_steps.insert(m_steps.end(), steps.begin(), steps.end());
+    bool flagged = false;
+    for (const StepMetrics& m : steps) {
+        auto it = m.values.find(kAlarmMetric);
+        if (it == m.values.end() || !(it->second >= 0.5)) continue;
+        auto at = std::lower_bound(m_flaggedSteps.begin(), m_flaggedSteps.end(), m.step);
+        if (at != m_flaggedSteps.end() && *at == m.step) continue;
+        m_flaggedSteps.insert(at, m.step);
+        flagged = true;
+    }
     emit stepsAppended(first, static_cast<int>(steps.size()));
+    if (flagged) emit alarmsChanged();
+}
+
+void RunStore::addAlarms(const std::vector<RunAlarm>& alarms) {
+    if (alarms.empty()) return;
+    for (const RunAlarm& a : alarms) {
+        auto same = std::find_if(m_alarms.begin(), m_alarms.end(), [&](const RunAlarm& b) {
+            return b.step == a.step && b.action == a.action;
+        });
+        if (same != m_alarms.end())
+            *same = a;
+        else
+            m_alarms.push_back(a);
+    }
+    std::stable_sort(m_alarms.begin(), m_alarms.end(),
+                     [](const RunAlarm& a, const RunAlarm& b) { return a.step < b.step; });
+    emit alarmsChanged();
+}
+
+std::vector<int> RunStore::alarmSteps() const {
+    std::vector<int> steps = m_flaggedSteps;
+    for (const RunAlarm& a : m_alarms) steps.push_back(a.step);
+    std::sort(steps.begin(), steps.end());
+    steps.erase(std::unique(steps.begin(), steps.end()), steps.end());
+    return steps;
 }
 
 void RunStore::appendGroups(const std::vector<RolloutGroup>& groups) {

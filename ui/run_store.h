@@ -1,6 +1,6 @@
-// The GUI-side record of one run: every step's metrics, every rollout group, log lines and
-// checkpoints, appended by whichever source feeds it (the live SessionBridge or a replayed run
-// directory). Views read from it and listen to its append signals. GUI thread only.
+// The GUI-side record of one run: every step's metrics, every rollout group, log lines,
+// checkpoints and collapse alarms, appended by whichever source feeds it (the live SessionBridge
+// or a replayed run directory). Views read from it and listen to its signals. GUI thread only.
 #pragma once
 #include <QHash>
 #include <QObject>
@@ -8,6 +8,7 @@
 #include <QStringList>
 #include <vector>
 
+#include "ui/run_alarms.h"
 #include "ui/session_metatypes.h"
 
 namespace mmupt::ui {
@@ -31,11 +32,18 @@ class RunStore : public QObject {
     void appendLogs(const std::vector<LogRecord>& records);
     void setCheckpoints(const std::vector<CheckpointInfo>& checkpoints);
     void addCheckpoints(const std::vector<CheckpointInfo>& checkpoints);
+    // Collapse alarms (alarms.jsonl): a later record of the same step and action replaces the
+    // earlier one (a resumed run writes the step again).
+    void addAlarms(const std::vector<RunAlarm>& alarms);
 
     const std::vector<StepMetrics>& steps() const { return m_steps; }
     const std::vector<RolloutGroup>& groups() const { return m_groups; }
     const std::vector<LogRecord>& logs() const { return m_logs; }
     const std::vector<CheckpointInfo>& checkpoints() const { return m_checkpoints; }
+    const std::vector<RunAlarm>& alarms() const { return m_alarms; }
+    // Steps to mark on the curves, ascending: the alarms' steps and the steps whose metrics say
+    // collapse/alarm = 1 (the metric can arrive before alarms.jsonl has its line).
+    std::vector<int> alarmSteps() const;
     // Indices into groups() of one group id, ascending step.
     std::vector<int> historyOf(const std::string& groupId) const;
     int lastGroupStep() const;
@@ -46,6 +54,7 @@ class RunStore : public QObject {
     void groupsAppended(int first, int count);
     void logsAppended(int first, int count);
     void checkpointsChanged();
+    void alarmsChanged();  // alarms() or alarmSteps() changed
     void totalStepsChanged(int steps);
 
   private:
@@ -56,6 +65,8 @@ class RunStore : public QObject {
     std::vector<RolloutGroup> m_groups;
     std::vector<LogRecord> m_logs;
     std::vector<CheckpointInfo> m_checkpoints;
+    std::vector<RunAlarm> m_alarms;
+    std::vector<int> m_flaggedSteps;  // ascending, from the collapse/alarm metric
     QHash<QString, std::vector<int>> m_byGroupId;
 };
 

@@ -13,6 +13,7 @@ void applyTheme(bool dark);
 struct PlotColors {
     QColor background, foreground, grid;
     QColor accent;  // the main data line
+    QColor alarm;   // collapse-alarm markers (vertical lines)
 };
 PlotColors plotColors(bool dark);
 

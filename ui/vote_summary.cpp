@@ -64,6 +64,17 @@ int truncatedCount(const RolloutGroup& g) {
                                           [](const SampledResponse& r) { return r.truncated; }));
 }
 
+std::optional<int> contradictionCount(const RolloutGroup& group) {
+    std::optional<int> n;
+    for (const SampledResponse& r : group.responses)
+        if (r.contradicts_reasoning) n = n.value_or(0) + (*r.contradicts_reasoning ? 1 : 0);
+    return n;
+}
+
+QString contradictionTip() {
+    return QObject::tr("the boxed answer differs from the last number in its own reasoning");
+}
+
 double meanReward(const RolloutGroup& g) {
     if (g.responses.empty()) return 0.0;
     double sum = 0.0;

@@ -27,6 +27,11 @@ int noAnswerCount(const RolloutGroup& group);
 // tie the engine's vote picks the cluster sampled first.
 int tiedClusters(const RolloutGroup& group);
 int truncatedCount(const RolloutGroup& group);
+// Responses whose boxed answer contradicts their own reasoning (contradicts_reasoning = true);
+// nullopt when no response of the group could be checked (older runs, formats without numbers).
+std::optional<int> contradictionCount(const RolloutGroup& group);
+// What a contradiction mark means, for its tooltip.
+QString contradictionTip();
 double meanReward(const RolloutGroup& group);
 // Exact text match of the majority answer with the hidden label (after trimming); nullopt when
 // there is no label. Display aid only: the engine's grader decides equivalence.

@@ -123,6 +123,33 @@ class CurvePlotsTest : public QObject {
         }
     }
 
+    // An optional alarm column (1 on the alarm step; `mmupt demo`'s header) marks that step on
+    // every plot with a red dashed line; without it (the control) there is no red.
+    void collapseAlarmStepsAreMarked() {
+        QTemporaryDir dir;
+        QByteArray csv =
+            "stage,seed,step,reward_mean,majority_ratio,label_accuracy,collapse_score,alarm\n";
+        for (int step = 1; step <= 12; ++step)
+            csv +=
+                QString("upt,1,%1,0.5,0.6,0.4,0.1,%2\n").arg(step).arg(step == 7 ? 1 : 0).toUtf8();
+        const CurvesCsv curves = readCurvesCsv(writeFile(dir.filePath("curves.csv"), csv));
+        QVERIFY2(curves.ok(), qPrintable(curves.error));
+        QCOMPARE(curves.series.at(0).alarmSteps, std::vector<double>{7.0});
+        const CurvesCsv plain = readCurvesCsv(writeFile(dir.filePath("plain.csv"), syntheticCsv()));
+        QVERIFY(plain.series.at(0).alarmSteps.empty());
+        const QColor red = plotColors(/*dark=*/false).alarm;
+        for (const auto& [series, out, marked] :
+             {std::tuple{curves.series, QString("alarm"), true},
+              std::tuple{plain.series, QString("plain"), false}}) {
+            QVERIFY(writeCurvePlots(series, dir.filePath(out), 640, 400).ok());
+            for (const char* name : {"reward.png", "upt_overview.png"}) {
+                const int n = pixelsNear(QImage(dir.filePath(out + "/" + name)), red);
+                QVERIFY2(marked ? n > 100 : n < 20,
+                         qPrintable(QString("%1/%2: %3 red pixels").arg(out, name).arg(n)));
+            }
+        }
+    }
+
     // The control for the pixel checks above: no data, no line colour (only axes and text).
     void emptyDataDrawsNoLines() {
         QTemporaryDir dir;

@@ -3,9 +3,9 @@
 #include "core/dist/process_group.h"
 
 #include <ATen/ATen.h>
+#include <torch/version.h>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
-#include <torch/version.h>
 #ifdef MMUPT_WITH_NCCL
 #ifndef USE_C10D_NCCL
 #define USE_C10D_NCCL
@@ -33,6 +33,12 @@ using Clock = std::chrono::steady_clock;
 using Ms = std::chrono::milliseconds;
 
 std::vector<uint8_t> bytes_of(const std::string& s) { return {s.begin(), s.end()}; }
+
+// c10::Error's what() carries a C++ backtrace: users get the message alone.
+std::string message_of(const std::exception& e) {
+    if (const auto* c = dynamic_cast<const c10::Error*>(&e)) return c->what_without_backtrace();
+    return e.what();
+}
 std::string string_of(const std::vector<uint8_t>& b) { return {b.begin(), b.end()}; }
 
 std::string join_ranks(const std::vector<int>& ranks) {
@@ -61,10 +67,10 @@ void check_membership(c10d::Store& store, const DistEnv& env, double timeout_s) 
             }
             const std::string theirs = string_of(store.get(key));
             if (theirs != std::to_string(env.world_size))
-                throw DistError("rank " + std::to_string(r) + " was started with WORLD_SIZE=" +
-                                theirs + ", rank " + std::to_string(env.rank) + " with " +
-                                std::to_string(env.world_size) +
-                                "; start every rank with the same world size");
+                throw DistError(
+                    "rank " + std::to_string(r) + " was started with WORLD_SIZE=" + theirs +
+                    ", rank " + std::to_string(env.rank) + " with " +
+                    std::to_string(env.world_size) + "; start every rank with the same world size");
         }
         // A rank numbered past our world size shows that someone counts more ranks.
         if (store.check({"mmupt/join/" + std::to_string(env.world_size)}))
@@ -97,11 +103,12 @@ c10::intrusive_ptr<c10d::TCPStore> open_store(const DistEnv& env, double timeout
         if (env.rank == 0)
             throw DistError("rank 0 cannot serve the rendezvous store at " + where +
                             " (is MASTER_PORT in use? pick another, or let `mmupt train "
-                            "--nproc` pick a free one): " + e.what());
+                            "--nproc` pick a free one): " +
+                            message_of(e));
         throw DistError("rank " + std::to_string(env.rank) + " cannot reach the rendezvous " +
                         "store of rank 0 at " + where + " within " +
                         std::to_string(int(timeout_s)) + " s (is rank 0 running, and are " +
-                        "MASTER_ADDR / MASTER_PORT the same on every rank?): " + e.what());
+                        "MASTER_ADDR / MASTER_PORT the same on every rank?): " + message_of(e));
     }
 }
 
@@ -130,8 +137,9 @@ c10::intrusive_ptr<Backend> make_nccl(const c10::intrusive_ptr<c10d::Store>& sto
     return c10::make_intrusive<c10d::ProcessGroupNCCL>(store, env.rank, env.world_size, o);
 #else
     (void)store, (void)env, (void)timeout_s;
-    throw DistError("model.device is CUDA but this libtorch build has no NCCL process group; "
-                    "use a CUDA build of libtorch, or model.device: cpu (Gloo)");
+    throw DistError(
+        "model.device is CUDA but this libtorch build has no NCCL process group; "
+        "use a CUDA build of libtorch, or model.device: cpu (Gloo)");
 #endif
 }
 
@@ -176,7 +184,7 @@ std::shared_ptr<DistGroup> DistGroup::connect(const DistEnv& env, c10::Device de
     } catch (const std::exception& e) {
         throw DistError("rank " + std::to_string(env.rank) +
                         ": the rendezvous store failed while the ranks joined (rank 0 gone?): " +
-                        e.what());
+                        message_of(e));
     }
     try {
         impl->pg = device.is_cuda() ? make_nccl(impl->store, env, timeout_s)
@@ -185,7 +193,7 @@ std::shared_ptr<DistGroup> DistGroup::connect(const DistEnv& env, c10::Device de
         throw;
     } catch (const std::exception& e) {
         throw DistError("rank " + std::to_string(env.rank) + ": cannot build the " +
-                        (device.is_cuda() ? "NCCL" : "Gloo") + " process group: " + e.what());
+                        (device.is_cuda() ? "NCCL" : "Gloo") + " process group: " + message_of(e));
     }
     return std::shared_ptr<DistGroup>(new DistGroup(std::move(impl)));
 }
@@ -217,7 +225,7 @@ std::string DistGroup::failure(const char* what, const std::exception& e) {
     }
     return "rank " + std::to_string(me) + ": " + what + " at step " + std::to_string(impl_->step) +
            " failed: " + who + " died or did not answer within trainer.dist_timeout_s = " +
-           std::to_string(int(impl_->timeout_s)) + " s (" + e.what() +
+           std::to_string(int(impl_->timeout_s)) + " s (" + message_of(e) +
            "); the run resumes from its last checkpoint with `mmupt train --resume`";
 }
 
@@ -257,15 +265,13 @@ std::vector<double> to_vector(const at::Tensor& t) {
 }
 }  // namespace
 
-std::vector<double> DistGroup::all_reduce_sum(const std::vector<double>& values,
-                                              const char* what) {
+std::vector<double> DistGroup::all_reduce_sum(const std::vector<double>& values, const char* what) {
     at::Tensor t = to_tensor(values, device());
     all_reduce_sum(t, what);
     return to_vector(t);
 }
 
-std::vector<double> DistGroup::all_reduce_max(const std::vector<double>& values,
-                                              const char* what) {
+std::vector<double> DistGroup::all_reduce_max(const std::vector<double>& values, const char* what) {
     at::Tensor t = to_tensor(values, device());
     try {
         std::vector<at::Tensor> ts{t};

@@ -84,14 +84,14 @@ void check_same_run(DistGroup& group, const std::string& config_hex, const std::
         const std::string& theirs = all[size_t(r)];
         if (theirs == all[0]) continue;
         const bool config_differs = theirs.substr(0, 16) != all[0].substr(0, 16);
-        throw DistError(
-            "rank " + std::to_string(r) + " was started with " +
-            (config_differs ? "a different config than rank 0 (the resolved config, --set "
-                              "overrides included, must be the same on every rank)"
-                            : "different model files than rank 0 (" + model_dir +
-                                  " on rank " + std::to_string(group.rank()) +
-                                  "); give every rank the same model.path content") +
-            "; refusing to train");
+        throw DistError("rank " + std::to_string(r) + " was started with " +
+                        (config_differs
+                             ? "a different config than rank 0 (the resolved config, --set "
+                               "overrides included, must be the same on every rank)"
+                             : "different model files than rank 0 (" + model_dir + " on rank " +
+                                   std::to_string(group.rank()) +
+                                   "); give every rank the same model.path content") +
+                        "; refusing to train");
     }
 }
 

@@ -31,11 +31,18 @@ namespace {
 // are the slowest rank's (the step waits for it); throughputs add up.
 enum class Combine { mean, sum, max };
 Combine combine_of(const std::string& key) {
-    static const std::set<std::string> sums = {
-        "actor/loss",          "actor/pg_loss",          "actor/kl_loss",
-        "actor/entropy",       "actor/ppo_kl",           "actor/pg_clipfrac_higher",
-        "actor/pg_clipfrac_lower", "vote/dropped_groups", "response_length/vision_token_cuts",
-        "perf/step_tokens",    "perf/rollout_tokens_per_s", "perf/train_tokens_per_s"};
+    static const std::set<std::string> sums = {"actor/loss",
+                                               "actor/pg_loss",
+                                               "actor/kl_loss",
+                                               "actor/entropy",
+                                               "actor/ppo_kl",
+                                               "actor/pg_clipfrac_higher",
+                                               "actor/pg_clipfrac_lower",
+                                               "vote/dropped_groups",
+                                               "response_length/vision_token_cuts",
+                                               "perf/step_tokens",
+                                               "perf/rollout_tokens_per_s",
+                                               "perf/train_tokens_per_s"};
     if (sums.count(key)) return Combine::sum;
     if (key.rfind("timing_s/", 0) == 0 || key == "perf/peak_memory_gb") return Combine::max;
     return Combine::mean;
@@ -67,8 +74,11 @@ std::optional<CheckpointInfo> agree_on_checkpoint(DistGroup& group,
     const std::string path = group.exchange("resume-checkpoint", mine ? mine->path : "")[0];
     if (path.empty()) return std::nullopt;
     if (!std::filesystem::exists(std::filesystem::path(path) / "trainer_state.json"))
-        throw CheckpointError("rank " + std::to_string(group.rank()) + " cannot read rank 0's "
-                              "checkpoint '" + path + "': resuming a multi-node run needs the "
+        throw CheckpointError("rank " + std::to_string(group.rank()) +
+                              " cannot read rank 0's "
+                              "checkpoint '" +
+                              path +
+                              "': resuming a multi-node run needs the "
                               "run directory on a file system every node mounts at the same path");
     CheckpointInfo info;
     info.path = path;
@@ -87,8 +97,8 @@ void Trainer::setup_dist(const std::vector<at::Tensor>& trainable) {
                    config_.model.path);
     grad_sync_ = std::make_unique<GradSync>(*dist_, trainable);
     log(LogLevel::info, "data-parallel: rank " + std::to_string(dist_->rank()) + " of " +
-                            std::to_string(dist_->world_size()) + " on " + device_.str() +
-                            " (" + (device_.is_cuda() ? "NCCL" : "Gloo") + "), timeout " +
+                            std::to_string(dist_->world_size()) + " on " + device_.str() + " (" +
+                            (device_.is_cuda() ? "NCCL" : "Gloo") + "), timeout " +
                             std::to_string(int(dist_->timeout_s())) + " s");
 }
 
@@ -124,7 +134,8 @@ void Trainer::reduce_step(StepMetrics& m, int step) {
     for (const auto& [key, value] : m.values)
         if (!is_label_key(key)) keys.push_back(key);
     std::vector<double> sums, maxes;
-    for (const auto& k : keys) (combine_of(k) == Combine::max ? maxes : sums).push_back(m.values[k]);
+    for (const auto& k : keys)
+        (combine_of(k) == Combine::max ? maxes : sums).push_back(m.values[k]);
     double labelled = 0;
     for (const RolloutGroup& g : step_groups_) labelled += g.label ? 1 : 0;
     for (const char* k : kLabelKeys) {
@@ -136,7 +147,8 @@ void Trainer::reduce_step(StepMetrics& m, int step) {
     sums = dist_->all_reduce_sum(sums, "the step's metrics");
     if (!maxes.empty()) maxes = dist_->all_reduce_max(maxes, "the step's timings");
     if (sums.back() != world * double(keys.size()))
-        throw ModelError("step " + std::to_string(step) + ": the ranks report different metric "
+        throw ModelError("step " + std::to_string(step) +
+                         ": the ranks report different metric "
                          "keys (a bug: every rank must compute the same metrics)");
     size_t si = 0, mi = 0;
     for (const auto& k : keys) {

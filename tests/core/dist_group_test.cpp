@@ -16,13 +16,13 @@
 namespace mmupt {
 namespace {
 
-using test::run_ranks;
+using test::run_ranks_on_threads;
 
 TEST(DistGroup, CollectivesOverTwoRanks) {
     std::vector<std::vector<double>> gathered(2), maxima(2);
     std::vector<std::string> exchanged(2), rooted(2);
     std::vector<at::Tensor> sums(2), broadcasts(2);
-    auto errors = run_ranks(2, 20, [&](int r, std::shared_ptr<DistGroup> g) {
+    auto errors = run_ranks_on_threads(2, 20, [&](int r, std::shared_ptr<DistGroup> g) {
         EXPECT_EQ(g->rank(), r);
         EXPECT_EQ(g->world_size(), 2);
         at::Tensor t = at::full({3}, double(r + 1), at::kFloat);  // (3) 1s on rank 0, 2s on 1
@@ -33,7 +33,8 @@ TEST(DistGroup, CollectivesOverTwoRanks) {
         broadcasts[size_t(r)] = b;
         maxima[size_t(r)] = g->all_reduce_max({double(r), double(-r)}, "test max");
         auto all = g->all_gather({double(r), 0.5}, "test gather");
-        for (const auto& v : all) gathered[size_t(r)].insert(gathered[size_t(r)].end(), v.begin(), v.end());
+        for (const auto& v : all)
+            gathered[size_t(r)].insert(gathered[size_t(r)].end(), v.begin(), v.end());
         exchanged[size_t(r)] = g->exchange("k", "v" + std::to_string(r))[1 - r];
         auto root = g->gather_to_root("s/1", "line" + std::to_string(r));
         rooted[size_t(r)] = root.empty() ? "" : root[0] + "," + root[1];
@@ -54,7 +55,7 @@ TEST(DistGroup, CollectivesOverTwoRanks) {
 TEST(DistGroup, MissingRankFailsWithinTheTimeoutNamingIt) {
     const auto t0 = std::chrono::steady_clock::now();
     // WORLD_SIZE=2 but only rank 0 starts.
-    auto errors = run_ranks(1, 2, [](int, std::shared_ptr<DistGroup>) {}, 0, {2});
+    auto errors = run_ranks_on_threads(1, 2, [](int, std::shared_ptr<DistGroup>) {}, 0, {2});
     const double took =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     EXPECT_NE(errors[0].find("rank(s) 1 did not join"), std::string::npos) << errors[0];
@@ -62,7 +63,7 @@ TEST(DistGroup, MissingRankFailsWithinTheTimeoutNamingIt) {
 }
 
 TEST(DistGroup, DisagreeingWorldSizesAreRefused) {
-    auto errors = run_ranks(2, 3, [](int, std::shared_ptr<DistGroup>) {}, 0, {2, 3});
+    auto errors = run_ranks_on_threads(2, 3, [](int, std::shared_ptr<DistGroup>) {}, 0, {2, 3});
     for (const auto& e : errors) EXPECT_NE(e.find("world size"), std::string::npos) << e;
     EXPECT_NE(errors[0].find("WORLD_SIZE=3"), std::string::npos) << errors[0];
 }
@@ -76,7 +77,7 @@ TEST(DistGroup, TakenPortIsNamed) {
     a.sin_port = htons(uint16_t(port));
     ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
     ASSERT_EQ(::listen(fd, 4), 0);
-    auto errors = run_ranks(1, 2, [](int, std::shared_ptr<DistGroup>) {}, port, {2});
+    auto errors = run_ranks_on_threads(1, 2, [](int, std::shared_ptr<DistGroup>) {}, port, {2});
     ::close(fd);
     EXPECT_NE(errors[0].find("MASTER_PORT"), std::string::npos) << errors[0];
 }
@@ -90,15 +91,20 @@ TEST(DistEnv, ReadsTorchrunAndSlurmVariables) {
     };
     EXPECT_FALSE(env_of({}).enabled);
     EXPECT_FALSE(env_of({{"SLURM_NTASKS", "1"}, {"SLURM_PROCID", "0"}}).enabled);
-    DistEnv t = env_of({{"WORLD_SIZE", "4"}, {"RANK", "3"}, {"LOCAL_RANK", "1"},
-                        {"MASTER_ADDR", "node7"}, {"MASTER_PORT", "1234"}});
+    DistEnv t = env_of({{"WORLD_SIZE", "4"},
+                        {"RANK", "3"},
+                        {"LOCAL_RANK", "1"},
+                        {"MASTER_ADDR", "node7"},
+                        {"MASTER_PORT", "1234"}});
     EXPECT_TRUE(t.enabled);
     EXPECT_EQ(t.world_size, 4);
     EXPECT_EQ(t.rank, 3);
     EXPECT_EQ(t.local_rank, 1);
     EXPECT_EQ(t.master_addr, "node7");
     EXPECT_EQ(t.master_port, 1234);
-    DistEnv s = env_of({{"SLURM_NTASKS", "8"}, {"SLURM_PROCID", "5"}, {"SLURM_LOCALID", "1"},
+    DistEnv s = env_of({{"SLURM_NTASKS", "8"},
+                        {"SLURM_PROCID", "5"},
+                        {"SLURM_LOCALID", "1"},
                         {"MASTER_ADDR", "n1"}});
     EXPECT_EQ(s.source, "slurm");
     EXPECT_EQ(s.rank, 5);

@@ -44,10 +44,9 @@ inline DistEnv loopback_env(int port, int world, int rank) {
 
 // Runs body(rank, group) for every rank on its own thread; returns each rank's error text
 // ("" when it succeeded). Connecting is part of each rank's work (and may be what fails).
-inline std::vector<std::string> run_ranks(
-    int world, double timeout_s,
-    const std::function<void(int, std::shared_ptr<DistGroup>)>& body, int port = 0,
-    const std::vector<int>& worlds = {}) {
+inline std::vector<std::string> run_ranks_on_threads(
+    int world, double timeout_s, const std::function<void(int, std::shared_ptr<DistGroup>)>& body,
+    int port = 0, const std::vector<int>& worlds = {}) {
     if (port == 0) port = free_port();
     std::vector<std::string> errors(static_cast<size_t>(world));
     std::vector<std::thread> threads;

@@ -4,6 +4,12 @@
 
 #include <ATen/ATen.h>
 #include <torch/version.h>
+// The c10d headers compile their Gloo / NCCL parts only under these macros, which libtorch's
+// CMake package normally exports; set here too for packages that do not.
+#ifndef USE_C10D_GLOO
+#define USE_C10D_GLOO
+#endif
+// clang-format off
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #ifdef MMUPT_WITH_NCCL
@@ -12,6 +18,7 @@
 #endif
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
+// clang-format on
 
 #include <chrono>
 #include <cstdlib>

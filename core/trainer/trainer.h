@@ -167,6 +167,7 @@ class Trainer {
     std::unique_ptr<GradSync> grad_sync_;           // with dist_
     const TrainerControl* user_control_ = nullptr;  // with dist_: the CLI's / GUI's flags ...
     TrainerControl agreed_control_;  // ... agreed over the ranks between steps; control_ = this
+    double collective_bytes_seen_ = 0, collective_s_seen_ = 0;  // DistStats at the last report
 };
 
 }  // namespace mmupt

@@ -44,7 +44,9 @@ Combine combine_of(const std::string& key) {
                                                "perf/rollout_tokens_per_s",
                                                "perf/train_tokens_per_s"};
     if (sums.count(key)) return Combine::sum;
-    if (key.rfind("timing_s/", 0) == 0 || key == "perf/peak_memory_gb") return Combine::max;
+    if (key.rfind("timing_s/", 0) == 0 || key == "perf/peak_memory_gb" ||
+        key == "perf/collective_s")
+        return Combine::max;
     return Combine::mean;
 }
 
@@ -129,6 +131,13 @@ void Trainer::distribute_plan(UpdatePlan& plan) const {
 void Trainer::reduce_step(StepMetrics& m, int step) {
     if (!dist_) return;
     const double world = dist_->world_size();
+    // This rank's collectives since the last report (the benchmark's numbers): payload bytes,
+    // and seconds inside them, waiting for slower ranks included.
+    const DistStats& st = dist_->stats();
+    m.values["perf/collective_bytes"] = double(st.bytes) - collective_bytes_seen_;
+    m.values["perf/collective_s"] = st.seconds - collective_s_seen_;
+    collective_bytes_seen_ = double(st.bytes);
+    collective_s_seen_ = st.seconds;
     // Every rank must report the same keys (label keys aside): sorted, packed, reduced.
     std::vector<std::string> keys;
     for (const auto& [key, value] : m.values)

@@ -42,8 +42,8 @@ TEST(DistSlow, NprocTwoTrainsWhatOneProcessTrains) {
     const std::string root = test::temp_dir("dist-cli");
     auto one = test::run_cli({"train", cli_config(root, "one", 0, 30)}, root + "/one.log");
     ASSERT_EQ(one.exit_code, 0) << one.out;
-    auto two = test::run_cli({"train", cli_config(root, "two", 0, 30), "--nproc", "2"},
-                             root + "/two.log");
+    auto two =
+        test::run_cli({"train", cli_config(root, "two", 0, 30), "--nproc", "2"}, root + "/two.log");
     ASSERT_EQ(two.exit_code, 0) << two.out;
     EXPECT_NE(two.out.find("2 ranks on 127.0.0.1"), std::string::npos) << two.out;
     test::expect_same_runs(root + "/one", root + "/two", 3);
@@ -79,8 +79,8 @@ TEST(DistSlow, KilledRankStopsTheOtherAndTheRunResumes) {
         << out;
     EXPECT_NE(out.find("rank 1 died or did not answer"), std::string::npos) << out;
     EXPECT_EQ(test::read_lines(root + "/run/metrics.jsonl").size(), 1u) << "step 1 only";
-    auto resumed = test::run_cli({"train", "--resume", root + "/run", "--nproc", "2"},
-                                 root + "/resume.log");
+    auto resumed =
+        test::run_cli({"train", "--resume", root + "/run", "--nproc", "2"}, root + "/resume.log");
     ASSERT_EQ(resumed.exit_code, 0) << resumed.out;
     EXPECT_EQ(test::read_lines(root + "/run/metrics.jsonl").size(), 3u);
 }

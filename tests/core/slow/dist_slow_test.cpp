@@ -4,7 +4,8 @@
 //    process trains (final weights within 1e-5);
 //  - a rank SIGKILLed mid-step makes the other exit at once, non-zero, naming it; the run then
 //    resumes from its last checkpoint with `--resume --nproc 2`;
-//  - a rank that hangs makes the other fail within trainer.dist_timeout_s, naming it.
+//  - a rank that hangs makes the other fail within trainer.dist_timeout_s, naming it;
+//  - Ctrl-C to the launcher stops every rank after the same step, with a checkpoint.
 // Every wait is bounded (wait_cli's timeout kills a stuck launcher, whose ranks die with it).
 #include <chrono>
 #include <regex>
@@ -83,6 +84,22 @@ TEST(DistSlow, KilledRankStopsTheOtherAndTheRunResumes) {
         test::run_cli({"train", "--resume", root + "/run", "--nproc", "2"}, root + "/resume.log");
     ASSERT_EQ(resumed.exit_code, 0) << resumed.out;
     EXPECT_EQ(test::read_lines(root + "/run/metrics.jsonl").size(), 3u);
+}
+
+TEST(DistSlow, CtrlCStopsEveryRankAfterTheSameStep) {
+    const std::string root = test::temp_dir("dist-stop");
+    const std::string yaml = cli_config(root, "run", 0, 30);
+    // Rank 1 sits 3 s in step 2's rollout: the launcher's SIGINT arrives mid-step.
+    test::CliProcess p = test::spawn_cli({"train", yaml, "--nproc", "2"}, root + "/run.log",
+                                         "rollout@2", 3, {{"MMUPT_TEST_PAUSE_RANK", "1"}});
+    ASSERT_TRUE(test::wait_for_pause(p));
+    ::kill(p.pid, SIGINT);
+    const int code = test::wait_cli(p, 120);
+    const std::string out = p.output();
+    EXPECT_EQ(code, 0) << out;
+    EXPECT_EQ(test::read_lines(root + "/run/metrics.jsonl").size(), 2u) << out;
+    EXPECT_TRUE(std::filesystem::exists(root + "/run/checkpoints/step-2")) << out;
+    EXPECT_NE(out.find("interrupted at step 2"), std::string::npos) << out;
 }
 
 TEST(DistSlow, HungRankTimesOutNamingIt) {

@@ -1,5 +1,6 @@
 // Data-parallel runs, the slower checks (label `slow`; docs/distributed.md):
 //  - resuming a 2-rank run with 1 rank, and a 1-rank run with 2, continues the same trajectory;
+//  - the SFT update and GRPO with seq-mean aggregation / 2 PPO epochs equal one process;
 //  - `mmupt train --nproc 2` (the launcher, env rendezvous, hash check) trains what one
 //    process trains (final weights within 1e-5);
 //  - a rank SIGKILLed mid-step makes the other exit at once, non-zero, naming it; the run then
@@ -8,6 +9,7 @@
 //  - Ctrl-C to the launcher stops every rank after the same step, with a checkpoint.
 // Every wait is bounded (wait_cli's timeout kills a stuck launcher, whose ranks die with it).
 #include <chrono>
+#include <functional>
 #include <regex>
 
 #include "tests/core/dist_trainer_util.h"
@@ -25,6 +27,32 @@ TEST(DistSlow, ResumeWithAnotherWorldSizeKeepsTheTrajectory) {
     test::start_run(root + "/one-two", 2, 1);
     test::resume_run(root + "/one-two", 4, 2);
     test::expect_same_runs(root + "/ref", root + "/one-two", 4);
+}
+
+// The other update paths over 2 ranks: the SFT baseline (integer token denominators), and
+// GRPO with seq-mean-token-mean aggregation, two PPO epochs (old log-probs scored first) and
+// micro-batches smaller than a rank's mini-batch.
+TEST(DistSlow, OtherUpdatePathsEqualOneRank) {
+    const std::string root = test::temp_dir("dist-paths");
+    auto sft = [](RunConfig c) {
+        c.algorithm.reward = RewardKind::sft;
+        return c;
+    };
+    auto seq_mean = [](RunConfig c) {
+        c.algorithm.loss_agg = LossAgg::seq_mean_token_mean;
+        c.trainer.ppo_epochs = 2;
+        c.trainer.micro_batch_size = 4;
+        return c;
+    };
+    const std::vector<std::pair<std::string, std::function<RunConfig(RunConfig)>>> variants = {
+        {"sft", sft}, {"seq-mean", seq_mean}};
+    for (const auto& [name, edit] : variants) {
+        SCOPED_TRACE(name);
+        const RunFinished one = test::train(edit(test::dist_config(root + "/" + name + "-1", 3)));
+        ASSERT_EQ(one.state, RunState::finished) << one.message;
+        test::run_trainer_ranks(edit(test::dist_config(root + "/" + name + "-2", 3)), 2);
+        test::expect_same_runs(root + "/" + name + "-1", root + "/" + name + "-2", 3);
+    }
 }
 
 std::string cli_config(const std::string& root, const std::string& name, int save_every,

@@ -33,7 +33,7 @@ die() {
 # Packages of the root: the engine's libraries (as in scripts/setup.sh, minus GUI / packaging),
 # GoogleTest, and python3 with Pillow + numpy for the image parity tests.
 packages=(g++ cmake ninja-build pkg-config ccache libtorch-dev libopenblas0-pthread
-    libyaml-cpp-dev libopencv-dev nlohmann-json3-dev libonig-dev libicu-dev libgtest-dev
+    libyaml-cpp-dev libopencv-dev nlohmann-json3-dev libonig-dev libicu-dev libgloo-dev libgtest-dev
     python3 python3-pil python3-numpy ca-certificates)
 
 [[ $(id -u) -eq 0 ]] || die "needs root (debootstrap, chroot): run it as root or with sudo"

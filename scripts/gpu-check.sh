@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # GPU check: builds core + the CLI against the libtorch inside an installed PyTorch (CUDA), then
 # trains a few MM-UPT steps of the `small` preset in bf16 on cuda:0 and prints the step time,
-# rollout tokens/s, training tokens/s and peak GPU memory.
+# rollout tokens/s, training tokens/s and peak GPU memory; then two steps through the
+# data-parallel path with NCCL at world size 1 (`--nproc 1`). The c10d Gloo headers must be
+# findable: pip wheels of torch ship them under torch/include; else install libgloo-dev.
 #
 # Needs on the GPU machine: python3 with a CUDA build of torch (>= 2.0), cmake >= 3.22, ninja (or
 # make), a C++17 compiler, and the engine's other libraries: yaml-cpp, OpenCV (core, imgproc,
@@ -87,6 +89,13 @@ print(f"rollout tokens/s:     {avg('perf/rollout_tokens_per_s'):.0f}")
 print(f"training tokens/s:    {avg('perf/train_tokens_per_s'):.0f}")
 print(f"peak GPU memory:      {max(r.get('perf/peak_memory_gb', float('nan')) for r in rows):.2f} GB")
 PY
+# Data-parallel path: world size 1 still goes through c10d (a TCPStore and ProcessGroupNCCL on
+# cuda:0), two steps (docs/distributed.md).
+"$cli" train "$work/run.yaml" --nproc 1 --set trainer.output_dir="$work/run-nccl" \
+    --set trainer.max_steps=2 --set trainer.dist_timeout_s=120
+grep -q "data-parallel: rank 0 of 1 on cuda:0 (NCCL)" "$work/run-nccl/train.log" ||
+    { echo "gpu-check: the NCCL run did not report its process group" >&2; exit 1; }
+echo "gpu-check: NCCL world size 1: $(wc -l <"$work/run-nccl/metrics.jsonl") steps"
 echo "gpu-check: run directory $work/run"
 
 shared=${MMUPT_SHARED_DATA:-../shared/data}

@@ -10,6 +10,7 @@ packages=(
     libtorch-dev libopenblas0-pthread libyaml-cpp-dev libopencv-dev nlohmann-json3-dev
     libonig-dev libginac-dev
     libicu-dev  # NFC normalisation in the tokenizer (core/tokenizer/normalizer.cpp)
+    libgloo-dev  # c10d's ProcessGroupGloo headers: data-parallel runs (core/dist/)
     # GUI
     qt6-base-dev libqcustomplot-dev libgl-dev
     # tests, benchmarks, references no one here wrote

@@ -399,6 +399,13 @@ std::vector<Field> build_fields() {
                         "fail the run after this many consecutive steps whose loss or gradient "
                         "norm was not finite (each is skipped and logged)")
                        .ge(1)),
+        make_field(MMUPT_FIELD(trainer, dist_timeout_s),
+                   Spec("s",
+                        "data-parallel runs (--nproc, torchrun, srun): how long a rank waits "
+                        "for the others at the rendezvous and in each collective before it "
+                        "fails naming the rank that died or hung")
+                       .ge(1)
+                       .le(86400)),
     };
 }
 

@@ -121,6 +121,7 @@ struct TrainerConfig {
     std::int64_t seed = 1;
     std::int64_t threads = 0;        // CPU threads for intra-op work; 0 = all cores
     std::int64_t max_bad_steps = 5;  // consecutive steps with a non-finite loss / gradient
+    double dist_timeout_s = 300;     // data-parallel runs: rendezvous / collective timeout, s
 };
 
 struct RunConfig {

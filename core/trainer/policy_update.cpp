@@ -29,6 +29,7 @@ struct Accumulator {
     }
     void optimizer_step(AdamW& optimizer, const UpdatePlan& plan) {
         stats.lr = warmup_constant_lr(plan.base_lr, optimizer.steps_taken(), plan.warmup_steps);
+        if (plan.before_step) plan.before_step();  // gradients summed over the ranks
         AdamWStepResult r = optimizer.step(stats.lr);
         minis += 1;
         if (r.skipped) {
@@ -118,7 +119,11 @@ UpdateStats ppo_update(VlmModel& policy, AdamW& optimizer, const PolicyBatch& ba
             double denominator = 0;
             for (const RowRange& r : mini)
                 denominator += kept_weight(batch, r.row0, r.rows, seq_mean);
-            bool any_gradient = false;  // a mini-batch whose groups were all dropped: no update
+            if (plan.global_sum) denominator = plan.global_sum(denominator);
+            // Over ranks, an update happens when any rank has a kept row (others add zeros).
+            bool any_gradient =
+                plan.global_sum &&
+                denominator > 0;  // a mini-batch whose groups were all dropped: no update
             for (const RowRange& r : mini) {
                 if (is_cancelled(plan)) {
                     optimizer.zero_grad();
@@ -164,6 +169,8 @@ UpdateStats sft_update(VlmModel& policy, AdamW& optimizer, const SequenceBatch& 
         for (const auto& mini : minis) {
             int64_t denominator = 0;
             for (const RowRange& r : mini) denominator += batch.response_tokens(r.row0, r.rows);
+            if (plan.global_sum)
+                denominator = static_cast<int64_t>(plan.global_sum(double(denominator)));
             for (const RowRange& r : mini) {
                 if (is_cancelled(plan)) {
                     optimizer.zero_grad();

@@ -28,6 +28,12 @@ struct UpdatePlan {
     double temperature = 1.0;  // log-probs of softmax(logits / T): the rollout's T for GRPO
     at::Device device = at::kCPU;
     std::function<bool()> cancelled;  // checked between micro-batches; may be empty
+    // Data-parallel runs (core/dist): `global_sum` sums a mini-batch's loss denominator over the
+    // ranks, so each rank weights its micro-batches by the GLOBAL token (or row) count;
+    // `before_step` all-reduces the accumulated gradients before each optimizer update. Both
+    // empty in one process.
+    std::function<double(double)> global_sum;
+    std::function<void()> before_step;
 };
 
 // Plain numbers for metrics.jsonl: means over micro-batches weighted like the loss, and over

@@ -18,7 +18,8 @@
 namespace mmupt {
 namespace fs = std::filesystem;
 
-RunWriter::RunWriter(std::string run_dir) : dir_(std::move(run_dir)) {
+RunWriter::RunWriter(std::string run_dir, bool writes) : dir_(std::move(run_dir)), writes_(writes) {
+    if (!writes_) return;
     std::error_code ec;
     fs::create_directories(dir_, ec);
     if (ec || !fs::is_directory(dir_))
@@ -29,6 +30,7 @@ RunWriter::RunWriter(std::string run_dir) : dir_(std::move(run_dir)) {
 std::string RunWriter::path(const char* file) const { return (fs::path(dir_) / file).string(); }
 
 void RunWriter::append_line(const char* file, const std::string& line) {
+    if (!writes_) return;
     std::ofstream out(path(file), std::ios::binary | std::ios::app);
     out << line << '\n';
     out.flush();
@@ -59,6 +61,7 @@ void RunWriter::append_log(const LogRecord& record) {
 
 void RunWriter::write_status(const std::string& state, int step, int total_steps,
                              const std::string& message) {
+    if (!writes_) return;
     const nlohmann::json j = {{"state", state},
                               {"step", step},
                               {"total_steps", total_steps},
@@ -73,6 +76,7 @@ void RunWriter::write_status(const std::string& state, int step, int total_steps
 
 int RunWriter::truncate_after(int step) {
     int dropped = 0;
+    if (!writes_) return dropped;
     for (const char* file : {run_files::kMetrics, run_files::kSamples}) {
         std::ifstream in(path(file), std::ios::binary);
         if (!in) continue;

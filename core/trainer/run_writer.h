@@ -15,7 +15,8 @@ namespace mmupt {
 class RunWriter {
   public:
     // Creates `run_dir` when needed; throws CheckpointError when it cannot be created or written.
-    explicit RunWriter(std::string run_dir);
+    // `writes` false (the ranks other than 0 of a data-parallel run): every call is a no-op.
+    explicit RunWriter(std::string run_dir, bool writes = true);
 
     void append_metrics(const StepMetrics& metrics);
     void append_groups(const std::vector<RolloutGroup>& groups);
@@ -36,6 +37,7 @@ class RunWriter {
   private:
     void append_line(const char* file, const std::string& line);
     std::string dir_;
+    bool writes_ = true;
 };
 
 }  // namespace mmupt

@@ -15,6 +15,8 @@
 
 #include "core/config/config_diff.h"
 #include "core/config/config_io.h"
+#include "core/dist/grad_sync.h"
+#include "core/dist/process_group.h"
 #include "core/model/lora_io.h"
 #include "core/session/run_files.h"
 #include "core/util/errors.h"
@@ -146,8 +148,10 @@ std::unique_ptr<Trainer> Trainer::start(const RunConfig& config_in, SessionObser
                                         const TrainerControl* control) {
     RunConfig config = with_absolute_paths(config_in);
     validate(config, /*for_training=*/true);
-    RunLock lock(config.trainer.output_dir, "mmupt train");  // before the check: no race
-    if (holds_a_run(config.trainer.output_dir))
+    std::shared_ptr<DistGroup> dist = connect_from_env(config);
+    std::optional<RunLock> lock;  // rank 0 alone writes (and locks) the run directory
+    if (!dist || dist->is_root()) lock.emplace(config.trainer.output_dir, "mmupt train");
+    if (lock && holds_a_run(config.trainer.output_dir))
         throw ConfigError("trainer.output_dir = '" + config.trainer.output_dir +
                           "' already holds a run; continue it with `mmupt train --resume " +
                           config.trainer.output_dir + "` or choose another directory");
@@ -155,9 +159,9 @@ std::unique_ptr<Trainer> Trainer::start(const RunConfig& config_in, SessionObser
         throw ConfigError("model.path = '" + config.model.path +
                           "' is not a directory; give a Hugging Face model directory "
                           "(config.json, *.safetensors, tokenizer files)");
-    return std::unique_ptr<Trainer>(new Trainer(config,
-                                                load_training_model(config, config.model.path),
-                                                observer, control, std::nullopt, std::move(lock)));
+    return std::unique_ptr<Trainer>(
+        new Trainer(config, load_training_model(config, config.model.path), observer, control,
+                    std::nullopt, std::move(lock), std::move(dist)));
 }
 
 std::unique_ptr<Trainer> Trainer::resume(const std::string& run_dir, SessionObserver* observer,
@@ -168,12 +172,18 @@ std::unique_ptr<Trainer> Trainer::resume(const std::string& run_dir, SessionObse
     if (!fs::exists(config_path))
         throw CheckpointError("'" + dir + "' is not a run directory: it has no " +
                               run_files::kConfig);
-    RunLock lock(dir, "mmupt train --resume");  // before any cleanup: the holder may be writing
     RunConfig config = load_config(config_path.string(), options.overrides, true);
     config.trainer.output_dir = dir;
+    std::shared_ptr<DistGroup> dist = connect_from_env(config);
+    std::optional<RunLock> lock;  // before any cleanup: the holder may be writing
+    if (!dist || dist->is_root()) lock.emplace(dir, "mmupt train --resume");
     CheckpointStore store(dir, static_cast<int>(config.trainer.keep_last));
-    store.clean_incomplete();
-    std::optional<CheckpointInfo> latest = store.latest();
+    std::optional<CheckpointInfo> latest;
+    if (lock) {
+        store.clean_incomplete();
+        latest = store.latest();
+    }
+    if (dist) latest = agree_on_checkpoint(*dist, latest);  // every rank loads rank 0's choice
     // The config the checkpoint was trained with against the one resumed with.
     std::vector<ConfigChange> changes;
     if (latest) changes = diff_configs(read_checkpoint_config(latest->path), to_json(config));
@@ -190,7 +200,7 @@ std::unique_ptr<Trainer> Trainer::resume(const std::string& run_dir, SessionObse
     const std::string policy_dir = latest ? latest->path : config.model.path;
     std::unique_ptr<Trainer> t(new Trainer(config, load_training_model(config, policy_dir),
                                            observer, control, latest ? latest->path : std::string(),
-                                           std::move(lock)));
+                                           std::move(lock), std::move(dist)));
     if (!changes.empty()) {
         t->log(altering.empty() ? LogLevel::info : LogLevel::warning,
                std::string(altering.empty() ? "config changed on resume: "
@@ -198,34 +208,42 @@ std::unique_ptr<Trainer> Trainer::resume(const std::string& run_dir, SessionObse
                                               "(--allow-config-change): ") +
                    describe(changes));
     }
-    if (!changes.empty() || !options.overrides.empty()) write_resolved_config(config, dir);
+    if ((!changes.empty() || !options.overrides.empty()) && t->writes_run_dir())
+        write_resolved_config(config, dir);
     return t;
 }
 
 Trainer::Trainer(const RunConfig& config, TrainingModel model, SessionObserver* observer,
-                 const TrainerControl* control, const std::optional<std::string>& resume_from)
+                 const TrainerControl* control, const std::optional<std::string>& resume_from,
+                 std::shared_ptr<DistGroup> dist)
     : Trainer(config, std::move(model), observer, control, resume_from,
-              RunLock(config.trainer.output_dir, "mmupt train")) {}
+              dist && !dist->is_root()
+                  ? std::nullopt
+                  : std::optional<RunLock>(std::in_place, config.trainer.output_dir, "mmupt train"),
+              dist) {}
+
+Trainer::~Trainer() = default;
 
 Trainer::Trainer(const RunConfig& config, TrainingModel model, SessionObserver* observer,
                  const TrainerControl* control, const std::optional<std::string>& resume_from,
-                 RunLock lock)
+                 std::optional<RunLock> lock, std::shared_ptr<DistGroup> dist)
     : lock_(std::move(lock)),
+      dist_(std::move(dist)),
       config_(config),
       model_(std::move(model)),
       observer_(observer),
       control_(control),
       device_(model_.policy->options().device),
-      writer_(config.trainer.output_dir),
+      writer_(config.trainer.output_dir, !dist_ || dist_->is_root()),
       store_(config.trainer.output_dir, static_cast<int>(config.trainer.keep_last)),
       started_(std::chrono::steady_clock::now()) {
     validate(config_);
     const TrainerConfig& t = config_.trainer;
     if (t.threads > 0) at::set_num_threads(static_cast<int>(t.threads));
-    if (!resume_from) write_resolved_config(config_, writer_.dir());
+    if (!resume_from && writes_run_dir()) write_resolved_config(config_, writer_.dir());
     // Every save copies the tokenizer / processor files from the run's own copy, never from a
     // checkpoint that rotation may delete (or from model.path, which may change).
-    if (!model_.dir.path.empty()) {
+    if (!model_.dir.path.empty() && writes_run_dir()) {
         std::error_code ec;  // a new run never inherits the files of a start that died early
         if (!resume_from) fs::remove_all(fs::path(writer_.dir()) / run_files::kModelFiles, ec);
         model_.dir.path = ensure_run_model_files(writer_.dir(), model_.dir.path);
@@ -282,7 +300,10 @@ Trainer::Trainer(const RunConfig& config, TrainingModel model, SessionObserver* 
     o.eps = config_.optim.eps;
     o.weight_decay = config_.optim.weight_decay;
     o.max_grad_norm = config_.optim.grad_clip;
+    std::vector<at::Tensor> trainable;
+    for (const auto& named : params) trainable.push_back(named.second);
     optimizer_ = std::make_unique<AdamW>(std::move(params), o);
+    setup_dist(trainable);  // digests checked with the other ranks, gradient sync
     model_.policy->set_gradient_checkpointing(config_.model.gradient_checkpointing);
 
     state_.sampling_seed =
@@ -333,6 +354,10 @@ bool Trainer::wait_while_paused() {
 }
 
 CheckpointInfo Trainer::save_checkpoint() {
+    if (!writes_run_dir()) {  // rank 0 saves for every rank (their weights are the same)
+        last_saved_step_ = state_.step;
+        return CheckpointInfo{state_.step, "", state_.metrics};
+    }
     state_.optimizer_steps = optimizer_->steps_taken();
     state_.cursor = cursor_->state();
     TrainerState saved = state_;
@@ -356,6 +381,7 @@ RunFinished Trainer::run() {
         writer_.write_status("running", state_.step, total_steps_);
         const int64_t every = config_.trainer.save_every;
         while (state_.step < total_steps_) {
+            if (!sync_control()) break;  // data-parallel: every rank stops at the same step
             if (!wait_while_paused() || (control_ && (control_->stop || control_->cancel))) break;
             std::optional<StepMetrics> m = train_step();
             if (!m) break;  // cancelled mid-step: nothing of it was written

@@ -37,6 +37,9 @@
 
 namespace mmupt {
 
+class DistGroup;  // core/dist/process_group.h
+class GradSync;   // core/dist/grad_sync.h
+
 // Run control shared with other threads: read between steps (cancel also between micro-batches).
 struct TrainerControl {
     std::atomic<bool> stop{false};    // finish the step, checkpoint, end as `finished`
@@ -66,6 +69,14 @@ void check_dtype_fits_device(at::ScalarType dtype, const at::Device& device,
 // model.lora.adapter_path, or new. Throws FormatError / ModelError / ConfigError naming the file.
 TrainingModel load_training_model(const RunConfig& config, const std::string& policy_dir);
 
+// Data parallelism (docs/distributed.md). The process group of this rank when the environment
+// describes a distributed run (WORLD_SIZE / SLURM_NTASKS > 1, ...), else null; with CUDA,
+// config.model.device becomes cuda:LOCAL_RANK. Throws DistError / ConfigError.
+std::shared_ptr<DistGroup> connect_from_env(RunConfig& config);
+// Rank 0's newest complete checkpoint, handed to every rank (each checks it can read it).
+std::optional<CheckpointInfo> agree_on_checkpoint(DistGroup& group,
+                                                  const std::optional<CheckpointInfo>& mine);
+
 class Trainer {
   public:
     // A new run in config.trainer.output_dir (which must not already hold one: resume it).
@@ -82,9 +93,14 @@ class Trainer {
     // directory must not hold one); "" = continue the directory's run from step 0 (no complete
     // checkpoint yet); a path = continue from that checkpoint (the model must come from it).
     // Every Trainer holds the run directory's lock (run_lock.h) for its lifetime.
+    // `dist`: this rank's process group in a data-parallel run (docs/distributed.md); start()
+    // and resume() connect one from the environment (MASTER_ADDR, WORLD_SIZE, RANK, ...).
+    // Rank 0 alone writes the run directory (and holds its lock); the others only read it.
     Trainer(const RunConfig& config, TrainingModel model, SessionObserver* observer,
             const TrainerControl* control,
-            const std::optional<std::string>& resume_from = std::nullopt);
+            const std::optional<std::string>& resume_from = std::nullopt,
+            std::shared_ptr<DistGroup> dist = nullptr);
+    ~Trainer();
 
     // The loop; never throws: failures become RunFinished{failed, message} with the run
     // directory left as it was after the last complete step.
@@ -104,7 +120,15 @@ class Trainer {
   private:
     Trainer(const RunConfig& config, TrainingModel model, SessionObserver* observer,
             const TrainerControl* control, const std::optional<std::string>& resume_from,
-            RunLock lock);
+            std::optional<RunLock> lock, std::shared_ptr<DistGroup> dist);
+    // Data parallelism (trainer_dist.cpp); no-ops in one process.
+    bool writes_run_dir() const;  // rank 0, or no group
+    void setup_dist(const std::vector<at::Tensor>& trainable);
+    std::vector<Prompt> local_prompts(int step, std::vector<Prompt> all);
+    void distribute_plan(UpdatePlan& plan) const;
+    void reduce_step(StepMetrics& m, int step);
+    void gather_groups(int step);
+    bool sync_control();  // false when the ranks agreed to stop / cancel before the next step
     std::vector<Prompt> next_prompts();
     GenerationParams generation_params(int step) const;
     UpdatePlan update_plan(int64_t rows_per_prompt) const;
@@ -122,7 +146,8 @@ class Trainer {
     bool wait_while_paused();  // false when stop / cancel came while paused
     double elapsed_s() const;
 
-    RunLock lock_;  // first: held before anything in the run directory is touched
+    std::optional<RunLock> lock_;      // first: held before the run directory is touched (rank 0)
+    std::shared_ptr<DistGroup> dist_;  // null in one process; before writer_ (rank 0 writes)
     RunConfig config_;
     TrainingModel model_;
     SessionObserver* observer_;
@@ -141,6 +166,10 @@ class Trainer {
     int last_saved_step_ = -1;
     std::vector<RolloutGroup> step_groups_;  // the current step's samples.jsonl records
     std::chrono::steady_clock::time_point started_;
+    std::unique_ptr<GradSync> grad_sync_;           // with dist_
+    const TrainerControl* user_control_ = nullptr;  // with dist_: the CLI's / GUI's flags ...
+    TrainerControl agreed_control_;  // ... agreed over the ranks between steps; control_ = this
+    double collective_bytes_seen_ = 0, collective_s_seen_ = 0;  // DistStats at the last report
 };
 
 }  // namespace mmupt

@@ -118,6 +118,7 @@ UpdatePlan Trainer::update_plan(int64_t rows_per_prompt) const {
         config_.algorithm.reward == RewardKind::sft ? 1.0 : config_.rollout.temperature;
     const TrainerControl* control = control_;
     if (control) plan.cancelled = [control] { return control->cancel.load(); };
+    distribute_plan(plan);  // data-parallel: this rank's slices, global denominators
     return plan;
 }
 
@@ -127,6 +128,7 @@ std::optional<StepMetrics> Trainer::train_step() {
     const auto t0 = Clock::now();
     const DataCursorState cursor_before = cursor_->state();
     std::vector<Prompt> prompts = next_prompts();  // B prompts: image + question + format prompt
+    prompts = local_prompts(step, std::move(prompts));  // data-parallel: this rank's B/W
     bool cancelled = false;
     StepMetrics m = config_.algorithm.reward == RewardKind::sft
                         ? sft_step(step, prompts, cancelled)
@@ -135,6 +137,7 @@ std::optional<StepMetrics> Trainer::train_step() {
         cursor_->restore(cursor_before);  // the step never happened
         return std::nullopt;
     }
+    reduce_step(m, step);  // data-parallel: metrics over all ranks, samples to rank 0
     state_.step = step;
     m.step = step;
     m.values["timing_s/step"] = seconds_since(t0);
@@ -142,7 +145,7 @@ std::optional<StepMetrics> Trainer::train_step() {
     m.values["data/epoch"] = static_cast<double>(cursor_->epoch());
     m.values["progress/total_steps"] = static_cast<double>(total_steps_);
     const int64_t val_every = config_.trainer.val_every;
-    if (val_every > 0 && step % val_every == 0) validate_into(m);
+    if (val_every > 0 && step % val_every == 0 && writes_run_dir()) validate_into(m);
     m.values["perf/peak_memory_gb"] = peak_device_memory_gb(device_);  // NaN (null) on CPU
     m.wall_time_s = elapsed_s();
     state_.metrics = m.values;

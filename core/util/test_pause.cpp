@@ -25,6 +25,10 @@ const PauseSpec& spec() {
         PauseSpec p;
         const char* v = std::getenv("MMUPT_TEST_PAUSE_AT");
         if (!v || !*v) return p;
+        // Data-parallel tests pause one rank only (RANK as set by `mmupt train --nproc`).
+        const char* only = std::getenv("MMUPT_TEST_PAUSE_RANK");
+        const char* rank = std::getenv("RANK");
+        if (only && *only && std::string(only) != (rank ? rank : "0")) return p;
         const std::string text(v);
         const size_t at = text.find('@');
         p.phase = text.substr(0, at);

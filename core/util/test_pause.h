@@ -2,7 +2,8 @@
 // timeline where, when MMUPT_TEST_PAUSE_AT=<phase>[@<step>] names them, the process writes
 // "<phase>@<step>" to the file $MMUPT_TEST_PAUSE_MARK (if set) and sleeps
 // $MMUPT_TEST_PAUSE_S seconds (default 60), so a test can kill or signal it at that exact
-// moment. Without the variable it costs one comparison. Fires once per process.
+// moment. With MMUPT_TEST_PAUSE_RANK=r only the data-parallel rank r (env RANK) pauses.
+// Without the variable it costs one comparison. Fires once per process.
 // Phases: model-files, rollout, update, metrics, report, checkpoint-tmp, checkpoint-renamed,
 // checkpoint-pruned, resume-truncate (docs/trainer.md).
 #pragma once

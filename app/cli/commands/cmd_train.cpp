@@ -2,6 +2,8 @@
 // training engine through the same Session the studio uses, with a progress bar and the log on
 // stderr. Ctrl-C / SIGTERM: finish the current step, checkpoint, mark the run `interrupted`
 // (status.json), exit 0; a second one exits at once with 130 (resume from the last checkpoint).
+// `--nproc N` starts N data-parallel ranks (train_launcher.h); a worker started by it, torchrun
+// or srun (RANK set) other than rank 0 prints only warnings and errors, prefixed with its rank.
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -18,6 +20,9 @@
 #include "app/cli/args.h"
 #include "app/cli/command.h"
 #include "app/cli/progress_bar.h"
+#include "app/cli/train_launcher.h"
+#include "core/config/config_io.h"
+#include "core/dist/dist_env.h"
 #include "core/session/session.h"
 
 namespace mmupt::cli {
@@ -25,12 +30,21 @@ namespace {
 
 class TrainPrinter : public SessionObserver {
   public:
+    // rank > 0: a data-parallel worker whose progress rank 0 already shows.
+    explicit TrainPrinter(int rank = 0) : rank_(rank) {}
     void on_log(const LogRecord& r) override {
         std::lock_guard<std::mutex> lock(mutex_);
+        if (rank_ > 0) {
+            if (r.level == LogLevel::warning || r.level == LogLevel::error)
+                std::fprintf(stderr, "[%s] rank %d: %s\n", log_level_name(r.level), rank_,
+                             r.message.c_str());
+            return;
+        }
         std::fprintf(stderr, "\r\033[K[%s] %s\n", log_level_name(r.level), r.message.c_str());
     }
     void on_step(const StepMetrics& m) override {
         std::lock_guard<std::mutex> lock(mutex_);
+        if (rank_ > 0) return;
         auto v = [&](const char* k) {
             auto it = m.values.find(k);
             return it == m.values.end() ? std::nan("") : it->second;
@@ -59,6 +73,7 @@ class TrainPrinter : public SessionObserver {
     }
 
   private:
+    int rank_ = 0;
     std::mutex mutex_;
     std::unique_ptr<ProgressBar> bar_;
     long long first_ = 0;
@@ -123,6 +138,31 @@ class SignalWatcher {
     std::thread thread_;
 };
 
+// `--nproc N`: the same arguments without it, in N workers. The grace after a rank fails is the
+// run's trainer.dist_timeout_s (the others fail their next collective within it) plus 10 s.
+int launch(const ArgParser& p, const std::vector<std::string>& args) {
+    const long long n = p.get_int("--nproc");
+    if (n < 1 || n > 1024) throw UsageError("--nproc " + p.get("--nproc") + ": give 1 .. 1024");
+    if (std::getenv("RANK") && std::getenv("WORLD_SIZE"))
+        throw UsageError(
+            "--nproc inside a launched rank (RANK / WORLD_SIZE are set): drop "
+            "--nproc when torchrun or srun starts the ranks");
+    const std::vector<std::string> sets = p.get_all("--set");
+    const RunConfig config = p.has("--resume")
+                                 ? load_config(p.get("--resume") + "/config.yaml", sets, true)
+                                 : load_config(p.get("CONFIG.yaml"), sets, true);
+    std::vector<std::string> worker = {"train"};
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--nproc") {
+            ++i;
+            continue;
+        }
+        if (args[i].rfind("--nproc=", 0) == 0) continue;
+        worker.push_back(args[i]);
+    }
+    return launch_workers(int(n), worker, config.trainer.dist_timeout_s + 10);
+}
+
 int run_train(const std::vector<std::string>& args) {
     ArgParser p("train",
                 "Train with MM-UPT (or a supervised baseline) and write the run directory "
@@ -135,17 +175,22 @@ int run_train(const std::vector<std::string>& args) {
         .option("--resume", "RUN_DIR", "continue a run from its newest complete checkpoint")
         .flag("--allow-config-change",
               "with --resume: accept config changes that alter the run (rollout, batch sizes, "
-              "algorithm, data, model, seed, optim); recorded in train.log");
+              "algorithm, data, model, seed, optim); recorded in train.log")
+        .option("--nproc", "N",
+                "data-parallel: start N local ranks (one per GPU, or N CPU workers with "
+                "trainer.threads each); see docs/distributed.md");
     p.parse(args);
     const bool resume = p.has("--resume");
     if (resume == p.has("CONFIG.yaml"))
         throw UsageError("give either CONFIG.yaml or --resume RUN_DIR (see mmupt train --help)");
     if (!resume && p.has("--allow-config-change"))
         throw UsageError("--allow-config-change goes with --resume RUN_DIR");
+    if (p.has("--nproc")) return launch(p, args);
+    const DistEnv env = read_dist_env();
 
     SignalWatcher signals;
     std::unique_ptr<Session> session = create_session();
-    auto printer = std::make_shared<TrainPrinter>();
+    auto printer = std::make_shared<TrainPrinter>(env.rank);
     session->set_observer(printer);
     signals.watch(session.get());
     if (resume)
@@ -155,6 +200,11 @@ int run_train(const std::vector<std::string>& args) {
         session->start_training({p.get("CONFIG.yaml"), p.get_all("--set")});
     session->wait();
     const RunFinished r = printer->result();
+    if (env.rank > 0 && r.state == RunState::failed) {
+        std::fprintf(stderr, "mmupt train: rank %d: error: %s\n", env.rank, r.message.c_str());
+        return 1;
+    }
+    if (env.rank > 0) return r.state == RunState::cancelled ? 130 : 0;  // rank 0 reports
     if (r.state == RunState::finished && r.interrupted) {
         std::fprintf(stderr,
                      "interrupted at step %d (checkpoint saved); resume with: mmupt train "

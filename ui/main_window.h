@@ -29,6 +29,7 @@ class RunStatusBar;
 class RunStore;
 class SamplesPanel;
 class SessionBridge;
+class TrainProcess;
 class VotePreviewPanel;
 
 class MainWindow : public QMainWindow {
@@ -110,6 +111,7 @@ class MainWindow : public QMainWindow {
     void updateReplayOutcome();
     void togglePause(bool pause);
     void stopAtNextStep();
+    void startDistributed(int processes);  // Start with Processes > 1: mmupt train --nproc N
     void cancelRun();
     void showCheckpoints();
     void exportCheckpoint(const QString& checkpointDir, const QString& outDir, bool replace,
@@ -120,6 +122,7 @@ class MainWindow : public QMainWindow {
     enum class Activity { none, training, preview, exporting };
 
     std::unique_ptr<Session> m_session;
+    TrainProcess* m_trainProcess = nullptr;  // a `mmupt train --nproc N` child, when started
     SessionBridge* m_bridge;
     RunStore* m_store;
     CompareRuns* m_compare;

@@ -1,6 +1,7 @@
 // MainWindow's engine side: Run menu commands, the bridge's events, checkpoint export, and
 // waiting for the run to end when the window closes. Every call into the Session is guarded:
 // an mmupt::Error from a command becomes a message box, never an escaped exception.
+#include <QCoreApplication>
 #include <QDir>
 #include <QDockWidget>
 #include <QEventLoop>
@@ -28,6 +29,7 @@
 #include "ui/run_status_bar.h"
 #include "ui/run_store.h"
 #include "ui/session_bridge.h"
+#include "ui/train_process.h"
 #include "ui/vote_preview_panel.h"
 
 namespace mmupt::ui {
@@ -90,14 +92,16 @@ void MainWindow::updateRunActions() {
     bool engine = m_session != nullptr;
     bool training = m_activity == Activity::training;
     bool idle = m_activity == Activity::none;
-    m_startAction->setEnabled(idle);  // without an engine it explains why
-    m_setup->setStartEnabled(idle);
+    const bool childRunning = m_trainProcess && m_trainProcess->running();
+    m_startAction->setEnabled(idle && !childRunning);  // without an engine it explains why
+    m_setup->setStartEnabled(idle && !childRunning);
     m_resumeAction->setEnabled(idle);
     m_pauseAction->setEnabled(engine && training &&
                               (m_state == RunState::running || m_state == RunState::paused));
     m_pauseAction->setChecked(m_state == RunState::paused);
     m_pauseAction->setText(m_state == RunState::paused ? tr("Resume") : tr("&Pause"));
-    m_stopAction->setEnabled(engine && training && m_state != RunState::stopping);
+    const bool child = m_trainProcess && m_trainProcess->running();
+    m_stopAction->setEnabled((engine && training && m_state != RunState::stopping) || child);
     m_cancelAction->setEnabled(engine && !idle);
 }
 
@@ -119,6 +123,7 @@ void MainWindow::startTraining() {
         case OutputChoice::newDirectory:
             break;
     }
+    if (m_setup->processes() > 1) return startDistributed(m_setup->processes());
     try {
         m_session->start_training(m_setup->configSource());
     } catch (const std::exception& e) {
@@ -132,6 +137,47 @@ void MainWindow::startTraining() {
     m_activity = Activity::training;
     m_finishedSeen = false;
     m_status->setState(RunState::starting);
+    updateRunActions();
+}
+
+void MainWindow::startDistributed(int processes) {
+    const QString cli = TrainProcess::cliPath();
+    if (cli.isEmpty()) {
+        warn(tr("Training in %1 processes runs `mmupt train --nproc %1`, but there is no mmupt "
+                "executable next to the studio (%2). Install mmupt, or set Processes to 1.")
+                 .arg(processes)
+                 .arg(QCoreApplication::applicationDirPath()));
+        return;
+    }
+    if (!m_trainProcess) {
+        m_trainProcess = new TrainProcess(this);
+        connect(m_trainProcess, &TrainProcess::finished, this,
+                [this](int code, const QString& tail) {
+                    m_status->setStateText(code == 0 ? tr("finished (mmupt train --nproc)")
+                                                     : tr("failed (mmupt train --nproc)"));
+                    if (code != 0)
+                        warn(tr("mmupt train --nproc exited with %1:\n%2").arg(code).arg(tail));
+                    updateRunActions();
+                });
+    }
+    const QString outputDir = m_setup->form()->value("trainer.output_dir");
+    const QString error = m_trainProcess->start(
+        cli, TrainProcess::trainArguments(m_setup->configSource(), processes));
+    if (!error.isEmpty()) return warn(tr("Could not start training:\n%1").arg(error));
+    m_status->setStateText(tr("starting %1 processes (mmupt train --nproc %1)").arg(processes));
+    // Rank 0 writes the run directory once model and data are loaded: follow it from then on,
+    // as any run directory (metrics, samples, alarms, checkpoints).
+    auto* poll = new QTimer(this);
+    poll->setInterval(500);
+    connect(poll, &QTimer::timeout, this, [this, poll, outputDir] {
+        if (QFileInfo::exists(outputDir + "/config.yaml")) {
+            poll->deleteLater();
+            openRunDirectory(outputDir);
+        } else if (!m_trainProcess->running()) {
+            poll->deleteLater();
+        }
+    });
+    poll->start();
     updateRunActions();
 }
 
@@ -259,6 +305,11 @@ void MainWindow::togglePause(bool pause) {
 }
 
 void MainWindow::stopAtNextStep() {
+    if (m_trainProcess && m_trainProcess->running()) {  // SIGTERM: the launcher forwards it
+        m_trainProcess->stop();
+        m_status->setStateText(tr("stopping after this step"));
+        return;
+    }
     if (!m_session) return;
     m_session->stop_at_next_step();
     m_status->setStateText(tr("stopping after this step"));

@@ -12,11 +12,13 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <exception>
 
+#include "core/session/device_slots.h"
 #include "ui/advanced_settings_dialog.h"
 #include "ui/config_form.h"
 #include "ui/engine_messages.h"
@@ -79,7 +81,11 @@ RunSetupPanel::RunSetupPanel(Session* session, QWidget* parent)
     all->setObjectName("allSettingsButton");
     all->setToolTip(tr("Every other setting, grouped and searchable, with its documentation"));
     connect(all, &QPushButton::clicked, this, &RunSetupPanel::openAdvancedSettings);
-    trainingLayout->addWidget(all, 0, Qt::AlignRight);
+    auto* lastRow = new QHBoxLayout;  // Processes on the left, All settings on the right
+    lastRow->addWidget(buildProcessesRow(training));
+    lastRow->addStretch(1);
+    lastRow->addWidget(all);
+    trainingLayout->addLayout(lastRow);
     column->addWidget(training);
 
     auto* load = new QPushButton(tr("Load config…"), content);
@@ -116,6 +122,45 @@ RunSetupPanel::RunSetupPanel(Session* session, QWidget* parent)
     layout->addWidget(m_scroll, 1);
     layout->addWidget(m_start);
     connect(m_form, &ConfigForm::valueChanged, this, [this] { saveLastSetup(); });
+}
+
+QWidget* RunSetupPanel::buildProcessesRow(QWidget* parent) {
+    auto* row = new QWidget(parent);
+    auto* layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* label = new QLabel(tr("Processes"), row);
+    m_nproc = new QSpinBox(row);
+    m_nproc->setObjectName("nprocSpin");
+    label->setBuddy(m_nproc);
+    layout->addWidget(label);
+    layout->addWidget(m_nproc);
+    auto refresh = [this] {
+        const DeviceSlots slots = device_slots(m_form->value("model.device").toStdString());
+        setProcessSlots(slots.count, QString::fromStdString(slots.what));
+    };
+    refresh();
+    connect(m_form, &ConfigForm::valueChanged, this, [refresh](const QString& key, const QString&) {
+        if (key == "model.device") refresh();
+    });
+    return row;
+}
+
+int RunSetupPanel::processes() const {
+    return m_nproc && m_nproc->isEnabled() ? m_nproc->value() : 1;
+}
+
+void RunSetupPanel::setProcessSlots(int count, const QString& what) {
+    count = std::max(1, count);
+    m_nproc->setRange(1, count);
+    m_nproc->setEnabled(count > 1);
+    m_nproc->setToolTip(
+        count > 1
+            ? tr("Data-parallel ranks (mmupt train --nproc N): one per %1, up to %2. More than "
+                 "one runs the CLI's launcher in a separate process; this window follows its "
+                 "run directory.")
+                  .arg(what)
+                  .arg(count)
+            : tr("One %1 here: training runs in one process.").arg(what));
 }
 
 QWidget* RunSetupPanel::buildPickers() {

@@ -21,6 +21,7 @@ class QLineEdit;
 class QListWidget;
 class QPushButton;
 class QScrollArea;
+class QSpinBox;
 
 namespace mmupt::ui {
 
@@ -68,6 +69,10 @@ class RunSetupPanel : public QWidget {
     QuestionTemplateEditor* questionEditor() const { return m_question; }
     QScrollArea* scrollArea() const { return m_scroll; }
     FitIndicator* fitIndicator() const { return m_fit; }
+    // Data-parallel ranks for Start (`mmupt train --nproc N`); 1 = the studio's own engine.
+    int processes() const;
+    // The field's range: 1 .. count ranks ("GPU" or "CPU core"); greyed out when count is 1.
+    void setProcessSlots(int count, const QString& what);
 
     // Before Start: when trainer.output_dir already holds a run, asks "Continue this run" /
     // "New directory" / Cancel (the handler, when set, answers instead of the dialog: tests).
@@ -87,6 +92,7 @@ class RunSetupPanel : public QWidget {
 
   private:
     QWidget* buildPickers();
+    QWidget* buildProcessesRow(QWidget* parent);
     QWidget* buildOutputRow();
     void showStatus(QLabel* label, const QStringList& errors, const QStringList& warnings,
                     const QString& summary);
@@ -97,6 +103,7 @@ class RunSetupPanel : public QWidget {
 
     Session* m_session;
     ConfigForm* m_form;
+    QSpinBox* m_nproc = nullptr;
     AdvancedSettingsDialog* m_advanced;
     QScrollArea* m_scroll;
     QLineEdit* m_modelEdit;

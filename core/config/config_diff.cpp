@@ -19,7 +19,9 @@ bool alters_trajectory(const std::string& key) {
                                                "trainer.max_bad_steps",       "data.val_files",
                                                "rollout.val_temperature",     "model.device",
                                                "model.gradient_checkpointing"};
-    return safe.count(key) == 0;
+    // The collapse alarm reads the metrics; it changes when a run ends or rolls back (like
+    // trainer.max_steps), never a step's samples, rewards or updates.
+    return safe.count(key) == 0 && key.rfind("collapse.", 0) != 0;
 }
 
 std::vector<ConfigChange> diff_configs(const nlohmann::json& before, const nlohmann::json& after) {

@@ -45,8 +45,12 @@ std::string to_json_line(const StepMetrics& m) {
 
 std::string to_json_line(const RolloutGroup& g) {
     json responses = json::array(), answers = json::array(), rewards = json::array();
-    json lengths = json::array(), truncated = json::array();
+    json lengths = json::array(), truncated = json::array(), contradicts = json::array();
+    bool checked = false;
     for (const auto& r : g.responses) {
+        contradicts.push_back(r.contradicts_reasoning ? json(*r.contradicts_reasoning)
+                                                      : json(nullptr));
+        checked = checked || r.contradicts_reasoning.has_value();
         responses.push_back(r.text);
         answers.push_back(r.answer ? json(*r.answer) : json(nullptr));
         rewards.push_back(number_or_null(r.reward));
@@ -69,6 +73,7 @@ std::string to_json_line(const RolloutGroup& g) {
               {"response_tokens", lengths},
               {"truncated", truncated},
               {"label", g.label ? json(*g.label) : json(nullptr)}};
+    if (checked) j["contradicts_reasoning"] = contradicts;  // absent: no response checkable
     return dump(j);
 }
 
@@ -102,6 +107,7 @@ RolloutGroup rollout_group_from_json(const std::string& line) {
         const json rewards = j.value("rewards", json::array());
         const json lengths = j.value("response_tokens", json::array());
         const json truncated = j.value("truncated", json::array());
+        const json contradicts = j.value("contradicts_reasoning", json::array());
         for (size_t i = 0; i < responses.size(); ++i) {
             SampledResponse r;
             r.text = responses.at(i).get<std::string>();
@@ -111,6 +117,8 @@ RolloutGroup rollout_group_from_json(const std::string& line) {
             if (i < lengths.size() && lengths[i].is_number()) r.num_tokens = lengths[i].get<int>();
             if (i < truncated.size() && truncated[i].is_boolean())
                 r.truncated = truncated[i].get<bool>();
+            if (i < contradicts.size() && contradicts[i].is_boolean())
+                r.contradicts_reasoning = contradicts[i].get<bool>();
             g.responses.push_back(std::move(r));
         }
         for (const auto& c : j.value("clusters", json::array())) {

@@ -27,6 +27,9 @@ struct SampledResponse {
     double reward = 0.0;
     int num_tokens = 0;
     bool truncated = false;  // hit max_new_tokens without a stop token
+    // The boxed answer differs from the last number / choice of the response's own reasoning;
+    // nullopt when the format does not allow the check (collapse_signals.h).
+    std::optional<bool> contradicts_reasoning;
 };
 
 // Answers that the grader judged equivalent; `answer` is the first member's answer.

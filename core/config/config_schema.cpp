@@ -44,6 +44,14 @@ template <>
 struct EnumNames<ImageCheck> {
     static constexpr const char* names[] = {"header", "decode"};
 };
+template <>
+struct EnumNames<VoteSource> {
+    static constexpr const char* names[] = {"policy", "reference"};
+};
+template <>
+struct EnumNames<CollapseAction> {
+    static constexpr const char* names[] = {"warn", "stop", "rollback", "off"};
+};
 
 template <class E>
 const char* enum_name(E v) {
@@ -59,6 +67,8 @@ const char* to_string(LossAgg v) { return enum_name(v); }
 const char* to_string(VotePolicyKind v) { return enum_name(v); }
 const char* to_string(BadImagePolicy v) { return enum_name(v); }
 const char* to_string(ImageCheck v) { return enum_name(v); }
+const char* to_string(VoteSource v) { return enum_name(v); }
+const char* to_string(CollapseAction v) { return enum_name(v); }
 
 const char* to_string(FieldType t) {
     switch (t) {
@@ -306,6 +316,13 @@ std::vector<Field> build_fields() {
             Spec("", "base of per-sample seeds (step, prompt, sample); -1 = trainer.seed").ge(-1)),
         make_field(MMUPT_FIELD(rollout, val_temperature),
                    Spec("", "temperature for validation; 0 = greedy").ge(0).le(10)),
+        make_field(MMUPT_FIELD(rollout, vote_n),
+                   Spec("responses",
+                        "voters per prompt (TTRL: vote over more samples than are trained on); "
+                        "0 = rollout.n; with algorithm.vote_source = reference, the reference's "
+                        "samples")
+                       .ge(0)
+                       .le(1024)),
         // algorithm
         make_field(MMUPT_FIELD(algorithm, reward),
                    Spec("",
@@ -346,6 +363,11 @@ std::vector<Field> build_fields() {
             Spec("", "reward = share of the group giving the same answer (SRT soft reward)")),
         make_field(MMUPT_FIELD(algorithm, skip_uniform_groups),
                    Spec("", "drop groups whose rewards are all equal from the loss (DAPO)")),
+        make_field(MMUPT_FIELD(algorithm, vote_source),
+                   Spec("",
+                        "policy = the trained model's own samples vote (MM-UPT); reference = the "
+                        "frozen initial model's samples vote and the policy is rewarded for "
+                        "matching them (a teacher that cannot collapse, Co-rewarding)")),
         // optim
         make_field(
             MMUPT_FIELD(optim, lr),
@@ -406,6 +428,34 @@ std::vector<Field> build_fields() {
                         "fails naming the rank that died or hung")
                        .ge(1)
                        .le(86400)),
+        // collapse
+        make_field(MMUPT_FIELD(collapse, alarm),
+                   Spec("",
+                        "what the collapse alarm does when it fires: warn (log, alarms.jsonl), "
+                        "stop (checkpoint and end), rollback (back to the last checkpoint before "
+                        "the alarm, lr lowered), off (signals only)")),
+        make_field(MMUPT_FIELD(collapse, baseline_steps),
+                   Spec("steps", "the run's first steps, whose mean signals are the baseline")
+                       .ge(1)
+                       .le(1000)),
+        make_field(MMUPT_FIELD(collapse, window),
+                   Spec("steps", "recent steps averaged before comparing with the baseline")
+                       .ge(1)
+                       .le(1000)),
+        make_field(MMUPT_FIELD(collapse, threshold),
+                   Spec("",
+                        "collapse/score (0..1) at which the alarm fires; 0 = at the first step "
+                        "after the baseline (a dry run of the action)")
+                       .ge(0)
+                       .le(1)),
+        make_field(MMUPT_FIELD(collapse, patience),
+                   Spec("steps", "consecutive steps at or above the threshold before it fires")
+                       .ge(1)
+                       .le(1000)),
+        make_field(MMUPT_FIELD(collapse, rollback_lr_factor),
+                   Spec("", "rollback: the learning rate is multiplied by this").gt(0).lt(1)),
+        make_field(MMUPT_FIELD(collapse, max_rollbacks),
+                   Spec("", "rollbacks allowed per run; the next firing stops the run").ge(0)),
     };
 }
 

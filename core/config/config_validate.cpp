@@ -86,6 +86,21 @@ void cross_field_checks(const RunConfig& c, Issues& out) {
                 "is set but model.lora.enabled is false; set model.lora.enabled=true to "
                 "train the adapter");
     }
+    if (c.rollout.vote_n > 0 && c.rollout.vote_n < c.rollout.n &&
+        c.algorithm.vote_source == VoteSource::policy) {
+        out.add("rollout.vote_n",
+                "must be 0 or >= rollout.n (" + std::to_string(c.rollout.n) +
+                    "): the policy's voters are its n trained samples plus vote_n - n more");
+    }
+    if (c.algorithm.vote_source == VoteSource::reference &&
+        c.algorithm.reward != RewardKind::majority_vote) {
+        out.add("algorithm.vote_source",
+                "= reference is a majority-vote pseudo-label; set algorithm.reward = "
+                "majority_vote or algorithm.vote_source = policy");
+    }
+    if (c.collapse.window > c.collapse.baseline_steps * 100) {
+        out.add("collapse.window", "must be at most 100 x collapse.baseline_steps");
+    }
     if (t.val_every > 0 && c.data.val_files.empty()) {
         out.add("trainer.val_every", "validation is scheduled but data.val_files is empty");
     }

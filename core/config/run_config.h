@@ -16,6 +16,8 @@ enum class LossAgg { token_mean, seq_mean_token_mean, seq_mean_token_sum_norm };
 enum class VotePolicyKind { abstain, reference };
 enum class BadImagePolicy { skip, error };
 enum class ImageCheck { header, decode };
+enum class VoteSource { policy, reference };
+enum class CollapseAction { warn, stop, rollback, off };
 
 // Names as written in YAML ("token-mean", "majority_vote"); parse throws ConfigError naming key.
 const char* to_string(Dtype v);
@@ -25,6 +27,8 @@ const char* to_string(LossAgg v);
 const char* to_string(VotePolicyKind v);
 const char* to_string(BadImagePolicy v);
 const char* to_string(ImageCheck v);
+const char* to_string(VoteSource v);
+const char* to_string(CollapseAction v);
 
 // The language model's q/k/v/o and gate/up/down projections of every decoder layer, as a
 // regex matched in full against module names (PEFT's string target_modules). The vision
@@ -79,6 +83,7 @@ struct RolloutConfig {
     std::int64_t max_new_tokens = 2048;  // tokens per response
     std::int64_t seed = -1;              // -1 = derive from trainer.seed
     double val_temperature = 0.0;        // 0 = greedy evaluation
+    std::int64_t vote_n = 0;             // voters per prompt (TTRL); 0 = n (the trained ones)
 };
 
 struct AlgorithmConfig {
@@ -92,9 +97,10 @@ struct AlgorithmConfig {
     LossAgg loss_agg = LossAgg::token_mean;
     bool norm_adv_by_std = true;  // GRPO: divide by group std (+1e-6)
     VotePolicyKind vote_policy = VotePolicyKind::abstain;
-    double agreement_threshold = 0.0;  // SRT tau: min majority share to reward; 0 = off
-    bool soft_reward = false;          // reward = share of the response's answer cluster
-    bool skip_uniform_groups = false;  // drop groups whose rewards are all equal
+    double agreement_threshold = 0.0;             // SRT tau: min majority share to reward; 0 = off
+    bool soft_reward = false;                     // reward = share of the response's answer cluster
+    bool skip_uniform_groups = false;             // drop groups whose rewards are all equal
+    VoteSource vote_source = VoteSource::policy;  // who votes: the policy or the frozen reference
 };
 
 struct OptimConfig {
@@ -124,6 +130,17 @@ struct TrainerConfig {
     double dist_timeout_s = 300;     // data-parallel runs: rendezvous / collective timeout, s
 };
 
+// `collapse.*`: the label-free collapse alarm (docs/collapse.md).
+struct CollapseConfig {
+    CollapseAction alarm = CollapseAction::warn;  // what a firing does
+    std::int64_t baseline_steps = 3;              // the run's first steps, the reference level
+    std::int64_t window = 3;                      // steps averaged into the current level
+    double threshold = 0.2;                       // collapse/score at which the alarm fires
+    std::int64_t patience = 2;                    // consecutive steps at or above the threshold
+    double rollback_lr_factor = 0.5;              // rollback: lr multiplied by this
+    std::int64_t max_rollbacks = 2;               // then the alarm stops the run instead
+};
+
 struct RunConfig {
     ModelRunConfig model;
     DataConfig data;
@@ -131,6 +148,7 @@ struct RunConfig {
     AlgorithmConfig algorithm;
     OptimConfig optim;
     TrainerConfig trainer;
+    CollapseConfig collapse;
 };
 
 bool operator==(const RunConfig& a, const RunConfig& b);  // field by field, via the schema

@@ -5,6 +5,7 @@
 // Every stage goes through the normal Trainer and evaluate(), as a user's run would.
 #include "core/demo/demo_pipeline.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -157,14 +158,39 @@ struct Curve {
 };
 void write_curves(const std::string& path, const std::vector<Curve>& curves) {
     std::ofstream out(path);
-    out << "stage,seed,step,reward_mean,majority_ratio,label_accuracy\n";
+    out << "stage,seed,step,reward_mean,majority_ratio,label_accuracy,collapse_score,alarm\n";
     for (const Curve& c : curves)
         for (const StepMetrics& m : c.steps)
             out << c.stage << "," << c.seed << "," << m.step << ","
                 << StageObserver::value(m, "reward/mean") << ","
                 << StageObserver::value(m, "vote/majority_ratio") << ","
-                << StageObserver::value(m, "label/accuracy") << "\n";
+                << StageObserver::value(m, "label/accuracy") << ","
+                << StageObserver::value(m, "collapse/score") << ","
+                << StageObserver::value(m, "collapse/alarm") << "\n";
     if (!out) throw DataError("cannot write '" + path + "'");
+}
+
+// The hidden-label trace of a UPT run: mean of the first and last quarter of its steps.
+UptTrace trace_of(const std::vector<StepMetrics>& steps) {
+    const size_t k = std::max<size_t>(1, steps.size() / 4);
+    return {mean_of(steps, "label/accuracy", false, k), mean_of(steps, "label/accuracy", true, k),
+            mean_of(steps, "vote/majority_ratio", false, k),
+            mean_of(steps, "vote/majority_ratio", true, k)};
+}
+
+int first_alarm(const std::vector<StepMetrics>& steps) {
+    for (const StepMetrics& m : steps)
+        if (StageObserver::value(m, "collapse/alarm") == 1.0) return m.step;
+    return 0;
+}
+
+nlohmann::json safeguard_json(const SafeguardRun& r) {
+    return {{"greedy_accuracy", r.eval.greedy_accuracy},
+            {"sampled_accuracy", r.eval.sampled_accuracy},
+            {"maj_accuracy", r.eval.maj_accuracy},
+            {"alarm_step", r.alarm_step ? nlohmann::json(r.alarm_step) : nlohmann::json(nullptr)},
+            {"label_accuracy_first", r.trace.label_accuracy_first},
+            {"label_accuracy_last", r.trace.label_accuracy_last}};
 }
 
 nlohmann::json stage_json(const std::vector<DemoSeedResult>& seeds,
@@ -274,14 +300,34 @@ DemoResult run_demo(const DemoOptions& options, const DemoProgress& progress) {
         StageObserver upt_obs("upt s" + std::to_string(seed), scale.log_every, progress);
         r.upt =
             eval_stage(run_stage(upt, upt_obs), test_file, upt, scale, seed, "UPT" + tag, progress);
-        const size_t k = std::max<size_t>(1, upt_obs.steps.size() / 4);
-        r.upt_trace = {mean_of(upt_obs.steps, "label/accuracy", false, k),
-                       mean_of(upt_obs.steps, "label/accuracy", true, k),
-                       mean_of(upt_obs.steps, "vote/majority_ratio", false, k),
-                       mean_of(upt_obs.steps, "vote/majority_ratio", true, k)};
+        r.upt_trace = trace_of(upt_obs.steps);
         result.per_seed.push_back(r);
         curves.push_back({"supervised_grpo", seed, grpo_obs.steps});
         curves.push_back({"upt", seed, upt_obs.steps});
+    }
+
+    // 6. Seed 1 at an unsafe learning rate: MM-UPT without, then with the safeguards.
+    SafeguardComparison& sg = result.safeguards;
+    sg.ran = true;
+    sg.lr = scale.unsafe_lr;
+    char lr_text[32];
+    std::snprintf(lr_text, sizeof lr_text, "%g", scale.unsafe_lr);
+    for (bool guarded : {false, true}) {
+        const std::string name = guarded ? "with" : "without";
+        RunConfig c = grpo_config(scale, dir, base_model, dir + "/safeguards/" + name,
+                                  RewardKind::majority_vote, /*seed=*/1, options.threads);
+        c.optim.lr = scale.unsafe_lr;
+        if (guarded) apply_safeguards(c);
+        say("safeguards: MM-UPT at lr " + std::string(lr_text) + ", seed 1, " + name +
+            " safeguards");
+        StageObserver obs("upt unsafe " + name, scale.log_every, progress);
+        SafeguardRun& run = guarded ? sg.with : sg.without;
+        run.eval =
+            eval_stage(run_stage(c, obs), test_file, c, scale, 1,
+                       "UPT lr " + std::string(lr_text) + " " + name + " safeguards", progress);
+        run.alarm_step = first_alarm(obs.steps);
+        run.trace = trace_of(obs.steps);
+        curves.push_back({guarded ? "upt_unsafe_safeguards" : "upt_unsafe", 1, obs.steps});
     }
 
     write_curves(dir + "/curves.csv", curves);
@@ -295,6 +341,11 @@ DemoResult run_demo(const DemoOptions& options, const DemoProgress& progress) {
           {"upt", stage_json(result.per_seed, &DemoSeedResult::upt, true)},
           {"supervised_grpo",
            stage_json(result.per_seed, &DemoSeedResult::supervised_grpo, false)}}},
+        {"safeguards",
+         {{"seed", 1},
+          {"lr", sg.lr},
+          {"without", safeguard_json(sg.without)},
+          {"with", safeguard_json(sg.with)}}},
         {"seconds", result.seconds}};
     result.summary_path = dir + "/summary.json";
     std::ofstream out(result.summary_path);
@@ -334,6 +385,22 @@ std::string format_demo_table(const DemoResult& result) {
         mean([](const DemoSeedResult& r) { return r.upt_trace.majority_ratio_first; }),
         mean([](const DemoSeedResult& r) { return r.upt_trace.majority_ratio_last; }));
     out += line;
+    if (result.safeguards.ran) {
+        const SafeguardComparison& sg = result.safeguards;
+        auto alarm = [](int step) {
+            return step ? "collapse alarm at step " + std::to_string(step)
+                        : std::string("no alarm");
+        };
+        const double base =
+            result.per_seed.empty() ? 0.0 : result.per_seed[0].base.sampled_accuracy;
+        std::snprintf(line, sizeof line,
+                      "unsafe setting (lr %g, seed 1; base sampled %.3f): MM-UPT sampled %.3f "
+                      "(%s); with safeguards %.3f (%s)\n",
+                      sg.lr, base, sg.without.eval.sampled_accuracy,
+                      alarm(sg.without.alarm_step).c_str(), sg.with.eval.sampled_accuracy,
+                      alarm(sg.with.alarm_step).c_str());
+        out += line;
+    }
     std::snprintf(line, sizeof line, "total %.0f s%s\n", result.seconds,
                   result.base_cached ? " (stage 1 cached)" : "");
     return out + line;

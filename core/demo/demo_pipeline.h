@@ -34,8 +34,22 @@ struct DemoSeedResult {
     UptTrace upt_trace;
 };
 
+// Seed 1's MM-UPT at an unsafe learning rate, without and with the safeguards
+// (docs/collapse.md): where the collapse alarm fired and what came out.
+struct SafeguardRun {
+    StageEval eval;
+    int alarm_step = 0;  // first step the collapse alarm fired; 0 = never
+    UptTrace trace;
+};
+struct SafeguardComparison {
+    bool ran = false;
+    double lr = 0;
+    SafeguardRun without, with;
+};
+
 struct DemoResult {
     std::vector<DemoSeedResult> per_seed;
+    SafeguardComparison safeguards;
     bool base_cached = false;
     double seconds = 0;
     std::string summary_path;  // DIR/summary.json

@@ -18,6 +18,7 @@ DemoScale full_scale() {
     s.grpo_steps = 20, s.grpo_batch = 16, s.grpo_mini = 4, s.grpo_micro = 32;
     s.group_size = 8, s.max_new_tokens = 48, s.grpo_lr = 5e-5, s.temperature = 1.0;
     s.eval_batch = 16, s.log_every = 5;
+    s.unsafe_lr = 2e-4;  // docs/demo.md: MM-UPT 0.835 -> 0.710 from the 600-step base
     return s;
 }
 
@@ -89,6 +90,12 @@ RunConfig grpo_config(const DemoScale& s, const std::string& dir, const std::str
     c.trainer.max_steps = s.grpo_steps;
     validate(c, /*for_training=*/true);
     return c;
+}
+
+void apply_safeguards(RunConfig& c) {
+    c.algorithm.vote_source = VoteSource::reference;
+    c.algorithm.skip_uniform_groups = true;
+    validate(c, /*for_training=*/true);
 }
 
 }  // namespace mmupt::demo

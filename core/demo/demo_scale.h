@@ -19,6 +19,7 @@ struct DemoScale {
     int group_size = 0, max_new_tokens = 0;  // G and response length (also for evaluation)
     double grpo_lr = 0, temperature = 0;     // temperature: training and sampled evaluation
     int eval_batch = 0, log_every = 0;
+    double unsafe_lr = 0;  // the safeguard comparison's MM-UPT learning rate (collapses unguarded)
 };
 
 DemoScale full_scale();
@@ -28,5 +29,9 @@ DemoScale quick_scale();
 RunConfig sft_config(const DemoScale& scale, const std::string& dir, int threads);
 RunConfig grpo_config(const DemoScale& scale, const std::string& dir, const std::string& base_model,
                       const std::string& output_dir, RewardKind reward, int seed, int threads);
+
+// The safeguards of docs/collapse.md as the demo sets them (the frozen reference votes, uniform
+// groups leave the loss); the collapse alarm stays at `warn`, so both runs show where it fires.
+void apply_safeguards(RunConfig& config);
 
 }  // namespace mmupt::demo

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "core/reward/collapse_signals.h"
+#include "core/reward/teacher_vote.h"
 #include "core/util/errors.h"
 
 namespace mmupt {
@@ -65,8 +67,22 @@ RewardSetup make_reward_setup(const AlgorithmConfig& a) {
     return r;
 }
 
+namespace {
+
+std::vector<std::optional<std::string>> extract_all(const std::vector<std::string>& texts,
+                                                    const std::string& question) {
+    ExtractOptions extract;
+    extract.question = question;
+    std::vector<std::optional<std::string>> answers;
+    for (const auto& text : texts) answers.push_back(extract_answer(text, extract));
+    return answers;
+}
+
+}  // namespace
+
 ScoredRollout score_rollout(const Rollout& rollout, const std::vector<Prompt>& prompts,
-                            const RewardSetup& reward, int step) {
+                            const RewardSetup& reward, int step, const ExtraVoters* voters) {
+    if (reward.kind != RewardKind::majority_vote) voters = nullptr;
     const size_t G = static_cast<size_t>(rollout.samples_per_prompt);
     ScoredRollout out;
     for (size_t b = 0; b < prompts.size(); ++b) {
@@ -79,7 +95,22 @@ ScoredRollout score_rollout(const Rollout& rollout, const std::vector<Prompt>& p
 
         // The reward. Only the supervised baseline is handed the label.
         GroupRewards rewarded;
-        if (reward.kind == RewardKind::accuracy) {
+        std::optional<std::string> own_majority;  // the policy's own, when a teacher votes
+        if (voters && voters->teacher) {
+            const auto answers = extract_all(group.responses, group.question);
+            VoteResult v =
+                teacher_vote(group.group_id, answers,
+                             extract_all(voters->texts.at(b), group.question), reward.vote);
+            own_majority = majority_vote(group.group_id, answers, reward.vote).majority_answer();
+            rewarded.group_id = group.group_id;
+            rewarded.rewards = rewarded.task_rewards = v.rewards;
+            rewarded.vote = std::move(v);
+        } else if (voters) {  // TTRL: the G trained samples and the extra ones vote together
+            group.responses.insert(group.responses.end(), voters->texts.at(b).begin(),
+                                   voters->texts.at(b).end());
+            group.num_trained = static_cast<int>(G);
+            rewarded = reward.unsupervised(group);
+        } else if (reward.kind == RewardKind::accuracy) {
             if (!ex || !ex->answer)
                 throw DataError((ex ? ex->id : std::string("a prompt")) +
                                 ": algorithm.reward = accuracy needs a label (data.answer_key) "
@@ -101,6 +132,8 @@ ScoredRollout score_rollout(const Rollout& rollout, const std::vector<Prompt>& p
             vote = majority_vote(group.group_id, answers, reward.vote);
         }
         out.rewards.insert(out.rewards.end(), rewarded.rewards.begin(), rewarded.rewards.end());
+        out.policy_majority.push_back(voters && voters->teacher ? own_majority
+                                                                : vote.majority_answer());
 
         // Hidden-label diagnostics read the finished vote; nothing flows back.
         if (ex && ex->answer) out.labels.push_back(hidden_label_diagnostics(vote, *ex->answer));
@@ -118,10 +151,18 @@ ScoredRollout score_rollout(const Rollout& rollout, const std::vector<Prompt>& p
             r.reward = rewarded.rewards[g];
             r.num_tokens = static_cast<int>(rollout.response_ids[b * G + g].size());
             r.truncated = rollout.truncated[b * G + g] != 0;
+            r.contradicts_reasoning = contradicts_reasoning(r.text, prompt.question);
             rec.responses.push_back(std::move(r));
         }
-        for (const auto& c : vote.clusters) rec.clusters.push_back({c.answer, c.members});
-        rec.majority_index = vote.majority_index();
+        // samples.jsonl holds the G trained responses; extra voters stay out of the clusters.
+        for (const auto& c : vote.clusters) {
+            AnswerCluster cluster{c.answer, {}};
+            for (int i : c.members)
+                if (i < static_cast<int>(G)) cluster.members.push_back(i);
+            rec.clusters.push_back(std::move(cluster));
+        }
+        if (vote.majority_cluster && !rec.clusters[*vote.majority_cluster].members.empty())
+            rec.majority_index = rec.clusters[*vote.majority_cluster].members.front();
         rec.majority_ratio = vote.majority_ratio;
         if (ex) rec.label = ex->answer;
         out.groups.push_back(std::move(rec));

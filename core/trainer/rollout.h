@@ -42,16 +42,25 @@ struct RewardSetup {
 };
 RewardSetup make_reward_setup(const AlgorithmConfig& algorithm);
 
+// Voters besides the policy's G trained samples (rollout.vote_n, algorithm.vote_source).
+struct ExtraVoters {
+    std::vector<std::vector<std::string>> texts;  // (B)(M) decoded voter responses
+    bool teacher = false;  // true: only these vote (the reference); false: they join the G
+};
+
 struct ScoredRollout {
-    std::vector<double> rewards;                 // (B*G)
-    std::vector<VoteResult> votes;               // (B) label-free vote of each group
+    std::vector<double> rewards;                              // (B*G)
+    std::vector<VoteResult> votes;                            // (B) label-free vote of each group
+    std::vector<std::optional<std::string>> policy_majority;  // (B) the policy's own majority
     std::vector<HiddenLabelDiagnostics> labels;  // groups whose example has a hidden label
     std::vector<RolloutGroup> groups;            // (B) samples.jsonl records
 };
 
 // Extract, vote, reward, then (separately) the hidden-label diagnostics. Throws DataError when
 // the supervised baseline meets an example without a label.
+// `voters` (majority_vote only): extra voters or a teacher; null = the G samples vote.
 ScoredRollout score_rollout(const Rollout& rollout, const std::vector<Prompt>& prompts,
-                            const RewardSetup& reward, int step);
+                            const RewardSetup& reward, int step,
+                            const ExtraVoters* voters = nullptr);
 
 }  // namespace mmupt

@@ -49,6 +49,10 @@ void RunWriter::append_groups(const std::vector<RolloutGroup>& groups) {
     append_line(run_files::kSamples, text);
 }
 
+void RunWriter::append_alarm(const std::string& json_line) {
+    append_line(run_files::kAlarms, json_line);
+}
+
 void RunWriter::append_log(const LogRecord& record) {
     const std::time_t t = static_cast<std::time_t>(record.time_s);
     std::tm tm{};
@@ -77,7 +81,7 @@ void RunWriter::write_status(const std::string& state, int step, int total_steps
 int RunWriter::truncate_after(int step) {
     int dropped = 0;
     if (!writes_) return dropped;
-    for (const char* file : {run_files::kMetrics, run_files::kSamples}) {
+    for (const char* file : {run_files::kMetrics, run_files::kSamples, run_files::kAlarms}) {
         std::ifstream in(path(file), std::ios::binary);
         if (!in) continue;
         std::stringstream buf;

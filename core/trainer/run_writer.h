@@ -21,6 +21,8 @@ class RunWriter {
     void append_metrics(const StepMetrics& metrics);
     void append_groups(const std::vector<RolloutGroup>& groups);
     void append_log(const LogRecord& record);
+    // alarms.jsonl: one collapse-alarm firing, a complete JSON object (docs/collapse.md).
+    void append_alarm(const std::string& json_line);
 
     // Replaces status.json atomically: {"state": running | finished | interrupted | failed |
     // cancelled, "step", "total_steps", "pid", "message", "time"} (docs/run_dir.md).

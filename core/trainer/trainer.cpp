@@ -108,7 +108,9 @@ TrainingModel load_training_model(const RunConfig& c, const std::string& policy_
     if (c.model.lora.enabled) return load_lora_model(c, policy_dir, o);
     LoadedModel loaded = load_model(policy_dir, o);
     TrainingModel m{std::move(loaded.dir), loaded.model, nullptr, nullptr};
-    if (c.algorithm.kl_coef > 0 && c.algorithm.reward != RewardKind::sft) {
+    // The frozen reference anchors the KL and, with algorithm.vote_source = reference, votes.
+    const bool reference_votes = c.algorithm.vote_source == VoteSource::reference;
+    if ((c.algorithm.kl_coef > 0 || reference_votes) && c.algorithm.reward != RewardKind::sft) {
         if (fs::equivalent(policy_dir, c.model.path)) {
             m.reference = m.policy->frozen_copy();
         } else {  // resuming: the KL stays anchored to the initial model, not the checkpoint
@@ -380,11 +382,15 @@ RunFinished Trainer::run() {
     try {
         writer_.write_status("running", state_.step, total_steps_);
         const int64_t every = config_.trainer.save_every;
+        // collapse.alarm = rollback needs a checkpoint before any alarm: the start is one.
+        if (config_.collapse.alarm == CollapseAction::rollback && !store_.latest())
+            save_checkpoint();
         while (state_.step < total_steps_) {
             if (!sync_control()) break;  // data-parallel: every rank stops at the same step
             if (!wait_while_paused() || (control_ && (control_->stop || control_->cancel))) break;
             std::optional<StepMetrics> m = train_step();
-            if (!m) break;  // cancelled mid-step: nothing of it was written
+            if (!m) break;               // cancelled mid-step: nothing of it was written
+            if (!act_on_alarm()) break;  // collapse.alarm = stop: checkpoint and end below
             // A checkpoint of a step whose update was skipped as non-finite would only save a
             // broken state; the previous good one stays the resume point.
             if (every > 0 && state_.step % every == 0 && state_.bad_steps == 0) save_checkpoint();
@@ -399,12 +405,13 @@ RunFinished Trainer::run() {
             if (last_saved_step_ != state_.step && state_.bad_steps == 0) save_checkpoint();
             result.state = RunState::finished;
             result.interrupted = state_.step < total_steps_;
-            if (result.interrupted)
+            result.message = alarm_stop_;
+            if (result.interrupted && alarm_stop_.empty())
                 log(LogLevel::info, "interrupted after step " + std::to_string(state_.step) +
                                         "; continue with `mmupt train --resume " + writer_.dir() +
                                         "`");
             writer_.write_status(result.interrupted ? "interrupted" : "finished", state_.step,
-                                 total_steps_);
+                                 total_steps_, alarm_stop_);
         }
     } catch (const std::exception& e) {
         result.state = RunState::failed;

@@ -16,6 +16,7 @@
 #pragma once
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -139,6 +140,12 @@ class Trainer {
     bool vision_frozen() const { return model_.lora || config_.model.freeze_vision; }
     StepMetrics sft_step(int step, const std::vector<Prompt>& prompts, bool& cancelled);
     void check_finite(const StepMetrics& metrics);
+    // Collapse alarm and safeguards (trainer_collapse.cpp).
+    ScoredRollout score_step(int step, const Rollout& rollout, const std::vector<Prompt>& prompts);
+    void add_collapse_metrics(StepMetrics& metrics, const ScoredRollout& scored,
+                              const std::vector<Prompt>& prompts);
+    bool act_on_alarm();  // run(): after each step; false = end the run (collapse.alarm = stop)
+    void roll_back(const CheckpointInfo& to);
     void validate_into(StepMetrics& metrics);  // trainer.val_every: greedy / maj accuracy
     void report_step(const StepMetrics& metrics, const std::vector<RolloutGroup>& groups);
     void log(LogLevel level, const std::string& message);
@@ -165,6 +172,13 @@ class Trainer {
     int total_steps_ = 0;
     int last_saved_step_ = -1;
     std::vector<RolloutGroup> step_groups_;  // the current step's samples.jsonl records
+    struct FiredAlarm {
+        int step = 0;
+        std::vector<std::string> reasons;
+        std::map<std::string, double> signals;
+    };
+    std::optional<FiredAlarm> fired_alarm_;  // set by the step, handled by act_on_alarm()
+    std::string alarm_stop_;                 // why the alarm ended the run ("" = it did not)
     std::chrono::steady_clock::time_point started_;
     std::unique_ptr<GradSync> grad_sync_;           // with dist_
     const TrainerControl* user_control_ = nullptr;  // with dist_: the CLI's / GUI's flags ...

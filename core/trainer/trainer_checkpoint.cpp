@@ -36,6 +36,7 @@ json to_json(const TrainerState& s) {
               {"scheme", "counter-based draws keyed by (seed, step, prompt, sample, position)"}}},
             {"elapsed_s", s.elapsed_s},
             {"bad_steps", s.bad_steps},
+            {"collapse", to_json(s.collapse)},
             {"metrics", metrics}};
 }
 
@@ -59,6 +60,8 @@ TrainerState trainer_state_from_json(const json& j, const std::string& source) {
         s.sampling_seed = need(need(j, "rng"), "sampling_seed").get<uint64_t>();
         s.elapsed_s = j.value("elapsed_s", 0.0);
         s.bad_steps = j.value("bad_steps", 0);
+        if (j.contains("collapse"))  // absent in checkpoints written before the alarm existed
+            s.collapse = collapse_state_from_json(j["collapse"], source);
         if (j.contains("metrics") && j["metrics"].is_object())
             for (auto it = j["metrics"].begin(); it != j["metrics"].end(); ++it)
                 if (it->is_number()) s.metrics[it.key()] = it->get<double>();

@@ -17,6 +17,7 @@
 #include "core/session/session_types.h"
 #include "core/trainer/adamw.h"
 #include "core/trainer/checkpoint_store.h"
+#include "core/trainer/collapse_alarm.h"
 
 namespace mmupt {
 
@@ -35,6 +36,7 @@ struct TrainerState {
     int bad_steps = 0;                      // consecutive non-finite steps so far
     std::map<std::string, double> metrics;  // the step's metrics (shown by the checkpoint list)
     std::string config_json;  // to_json(RunConfig) of the run at save time ("" = not recorded)
+    CollapseState collapse;   // the collapse alarm's baselines, window and rollbacks
 };
 
 nlohmann::json to_json(const TrainerState& state);

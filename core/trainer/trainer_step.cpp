@@ -109,7 +109,7 @@ UpdatePlan Trainer::update_plan(int64_t rows_per_prompt) const {
     plan.mini_rows = t.mini_batch_size * rows_per_prompt;
     plan.micro_rows = std::min(t.micro_batch_size, plan.mini_rows);
     plan.ppo_epochs = t.ppo_epochs;
-    plan.base_lr = config_.optim.lr;
+    plan.base_lr = config_.optim.lr * state_.collapse.lr_scale;  // lowered by alarm rollbacks
     plan.warmup_steps = config_.optim.warmup_steps;
     plan.device = device_;
     // GRPO scores the samples at the temperature they were drawn at (as the reference code);
@@ -191,7 +191,7 @@ StepMetrics Trainer::grpo_step(int step, const std::vector<Prompt>& prompts, boo
     if (control_ && control_->cancel) return cancelled = true, m;
 
     // 2. Extract answers, vote per group, reward (labels only reach the `accuracy` baseline).
-    ScoredRollout scored = score_rollout(rollout, prompts, reward_, step);
+    ScoredRollout scored = score_step(step, rollout, prompts);  // + extra voters / teacher
 
     // 3. Group advantages by explicit group id: (r - mean) / (std + 1e-6) per prompt.
     const auto t_update = Clock::now();
@@ -266,6 +266,7 @@ StepMetrics Trainer::grpo_step(int step, const std::vector<Prompt>& prompts, boo
     m.values["perf/step_tokens"] = trained;
     m.values["perf/rollout_tokens_per_s"] = double(rollout.stats.generated_tokens) / rollout_s;
     m.values["perf/train_tokens_per_s"] = trained * double(plan.ppo_epochs) / update_s;
+    add_collapse_metrics(m, scored, prompts);  // collapse/* and the alarm (docs/collapse.md)
     step_groups_ = std::move(scored.groups);
     return m;
 }

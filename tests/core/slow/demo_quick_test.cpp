@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "tests/core/test_paths.h"
@@ -61,6 +62,23 @@ TEST(DemoQuick, WritesSummaryAndRunDirectoriesAndCachesTheBase) {
         EXPECT_TRUE(std::filesystem::is_directory(dir + "/checkpoints"));
     }
     EXPECT_GE(count_lines(out + "/seed-1/upt/samples.jsonl"), 1u);
+
+    // The safeguard comparison: seed 1 at the unsafe learning rate, without and with.
+    const nlohmann::json& sg = s["safeguards"];
+    ASSERT_TRUE(sg.is_object()) << s.dump();
+    EXPECT_EQ(sg["seed"], 1);
+    for (const char* run : {"without", "with"}) {
+        SCOPED_TRACE(run);
+        expect_fraction(sg[run], "sampled_accuracy");
+        EXPECT_TRUE(sg[run]["alarm_step"].is_null() || sg[run]["alarm_step"].is_number_integer());
+        EXPECT_GE(count_lines(out + "/safeguards/" + run + "/metrics.jsonl"), 2u);
+    }
+    EXPECT_NE(first.out.find("with safeguards"), std::string::npos) << first.out;
+    std::ifstream curves(out + "/curves.csv");
+    std::string header, text((std::istreambuf_iterator<char>(curves)), {});
+    header = text.substr(0, text.find('\n'));
+    EXPECT_NE(header.find("collapse_score,alarm"), std::string::npos) << header;
+    EXPECT_NE(text.find("\nupt_unsafe_safeguards,1,"), std::string::npos);
 
     // The second run skips stage 1: the base run directory is untouched.
     const auto base_mtime = std::filesystem::last_write_time(out + "/base/metrics.jsonl");

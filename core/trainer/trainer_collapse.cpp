@@ -1,0 +1,178 @@
+// The Trainer's collapse alarm and vote safeguards (docs/collapse.md): extra voters or the
+// frozen reference as the voter (score_step), the label-free signals and the alarm of each step
+// (add_collapse_metrics), and what a firing does between steps (act_on_alarm: warn, stop,
+// rollback to the last checkpoint with a lower learning rate).
+#include <ATen/ATen.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "core/reward/collapse_signals.h"
+#include "core/trainer/trainer.h"
+#include "core/util/errors.h"
+
+namespace mmupt {
+
+ScoredRollout Trainer::score_step(int step, const Rollout& rollout,
+                                  const std::vector<Prompt>& prompts) {
+    const AlgorithmConfig& a = config_.algorithm;
+    const int64_t n = config_.rollout.n;
+    const bool teacher = a.vote_source == VoteSource::reference;
+    const int64_t voters = config_.rollout.vote_n > 0 ? config_.rollout.vote_n : n;
+    const int64_t extra = teacher ? voters : voters - n;
+    if (a.reward != RewardKind::majority_vote || extra <= 0)
+        return score_rollout(rollout, prompts, reward_, step);
+    // Voters draw from their own stream: (seed ^ tag, step, prompt, sample).
+    GenerationParams params = generation_params(step);
+    params.num_samples = static_cast<int>(extra);
+    params.seed = sample_key(state_.sampling_seed ^ (teacher ? 0x7eac4e5ULL : 0x70735ULL),
+                             static_cast<uint64_t>(step));
+    Rollout extra_rollout;
+    if (!teacher) {
+        extra_rollout = sample_rollout(model_.policy, prompts, params, model_.dir.tokenizer);
+    } else if (model_.lora) {  // the reference is the base model: adapters off
+        AdaptersDisabled base(model_.lora.get());
+        extra_rollout = sample_rollout(model_.policy, prompts, params, model_.dir.tokenizer);
+    } else if (model_.reference) {
+        extra_rollout = sample_rollout(model_.reference, prompts, params, model_.dir.tokenizer);
+    } else {
+        throw ConfigError(
+            "algorithm.vote_source = reference needs the frozen reference model, and this run "
+            "has none; start the run with `mmupt train` (it loads the reference from "
+            "model.path) or set algorithm.vote_source = policy");
+    }
+    ExtraVoters v;
+    v.teacher = teacher;
+    for (size_t b = 0; b < prompts.size(); ++b)
+        v.texts.emplace_back(extra_rollout.texts.begin() + static_cast<int64_t>(b) * extra,
+                             extra_rollout.texts.begin() + static_cast<int64_t>(b + 1) * extra);
+    return score_rollout(rollout, prompts, reward_, step, &v);
+}
+
+void Trainer::add_collapse_metrics(StepMetrics& m, const ScoredRollout& scored,
+                                   const std::vector<Prompt>& prompts) {
+    std::vector<PromptVote> votes;
+    for (size_t b = 0; b < prompts.size(); ++b) {
+        const Example* ex = prompts[b].example;
+        PromptVote v;
+        // Different images, not different questions: two questions about one image may share
+        // their answer legitimately.
+        v.image_key = ex && !ex->image_paths.empty() ? ex->image_paths.front()
+                      : ex                           ? ex->id
+                                                     : "prompt-" + std::to_string(b);
+        v.majority_answer = scored.policy_majority.at(b);
+        votes.push_back(std::move(v));
+    }
+    std::vector<std::optional<bool>> contradictions;
+    for (const RolloutGroup& g : scored.groups)
+        for (const SampledResponse& r : g.responses)
+            contradictions.push_back(r.contradicts_reasoning);
+    const CollapseSignals s = compute_collapse_signals(votes, contradictions);
+    CollapseRecord record;
+    record.step = m.step > 0 ? m.step : state_.step + 1;
+    record.answer_entropy = s.answer_entropy;
+    record.distinct_share = s.distinct_share;
+    record.same_answer_rate = s.same_answer_rate;
+    record.contradiction_rate = s.contradiction_rate;
+    auto value = [&](const char* key) {
+        auto it = m.values.find(key);
+        return it == m.values.end() ? std::nan("") : it->second;
+    };
+    record.token_entropy = value("actor/entropy");
+    record.majority_ratio = value("vote/majority_ratio");
+    CollapseConfig alarm = config_.collapse;
+    // The alarm watches self-rewards; supervised GRPO gets the signals only.
+    if (config_.algorithm.reward != RewardKind::majority_vote) alarm.alarm = CollapseAction::off;
+    CollapseVerdict verdict = observe_collapse(state_.collapse, record, alarm);
+    for (const auto& [k, v] : verdict.metrics) m.values[k] = v;
+    fired_alarm_.reset();
+    if (verdict.fired) {
+        FiredAlarm f;
+        f.step = record.step;
+        f.reasons = verdict.reasons;
+        for (const auto& [k, v] : verdict.metrics)
+            if (k != "collapse/alarm") f.signals[k] = v;
+        fired_alarm_ = std::move(f);
+    }
+}
+
+bool Trainer::act_on_alarm() {
+    if (!fired_alarm_) return true;
+    const FiredAlarm f = std::move(*fired_alarm_);
+    fired_alarm_.reset();
+    CollapseAction action = config_.collapse.alarm;
+    std::string note;
+    std::optional<CheckpointInfo> to = store_.latest();
+    if (action == CollapseAction::rollback) {
+        if (state_.collapse.rollbacks >= config_.collapse.max_rollbacks) {
+            action = CollapseAction::stop;
+            note = " (collapse.max_rollbacks = " + std::to_string(config_.collapse.max_rollbacks) +
+                   " rollbacks done: stopping instead)";
+        } else if (!to || to->step >= f.step) {
+            action = CollapseAction::stop;
+            note = " (no checkpoint before this step to roll back to: stopping instead)";
+        }
+    }
+    const char* name = to_string(action);
+    std::string reasons;
+    for (const std::string& r : f.reasons) reasons += (reasons.empty() ? "" : "; ") + r;
+    // Rollback first: it drops the records after the checkpoint, the alarm's line stays.
+    if (action == CollapseAction::rollback) roll_back(*to);
+    nlohmann::json signals = nlohmann::json::object();
+    for (const auto& [k, v] : f.signals)
+        signals[k] = std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+    writer_.append_alarm(nlohmann::json{
+        {"step", f.step},
+        {"action", name},
+        {"reasons", f.reasons},
+        {"signals", signals}}.dump());
+    std::string message = "collapse alarm at step " + std::to_string(f.step) + " (" + name + ")" +
+                          note + ": " + reasons;
+    if (action == CollapseAction::rollback)
+        message += "; rolled back to step " + std::to_string(to->step) + ", learning rate now " +
+                   std::to_string(config_.optim.lr * state_.collapse.lr_scale);
+    if (action == CollapseAction::warn)
+        message += ". Training continues (collapse.alarm = warn); look at samples.jsonl";
+    log(LogLevel::warning, message);
+    if (action != CollapseAction::stop) return true;
+    alarm_stop_ = "stopped by the collapse alarm at step " + std::to_string(f.step) + note + ": " +
+                  reasons + ". The checkpoint of this step is kept; continue with " +
+                  "`mmupt train --resume " + writer_.dir() +
+                  " --set collapse.alarm=warn` or start again with safeguards (docs/collapse.md)";
+    return false;
+}
+
+void Trainer::roll_back(const CheckpointInfo& to) {
+    CollapseState keep = state_.collapse;
+    const double elapsed = elapsed_s();
+    {
+        TrainingModel saved = load_training_model(config_, to.path);
+        at::NoGradGuard no_grad;
+        if (model_.lora) {
+            auto now = model_.lora->named_parameters();
+            auto then = saved.lora->named_parameters();
+            for (size_t i = 0; i < now.size(); ++i) now[i].second.copy_(then.at(i).second);
+        } else {
+            auto now = model_.policy->named_parameters();
+            auto then = saved.policy->named_parameters();
+            for (auto& item : now) item.value().copy_(then[item.key()]);
+        }
+    }
+    TrainerState restored = read_trainer_state(to.path);
+    optimizer_->load_state(read_optimizer_state(to.path), restored.optimizer_steps);
+    cursor_->restore(restored.cursor);
+    keep.rollbacks += 1;
+    keep.lr_scale *= config_.collapse.rollback_lr_factor;
+    keep.above = 0;
+    keep.armed = true;
+    keep.recent = restored.collapse.recent;  // the window as it was at the checkpoint
+    restored.collapse = keep;
+    restored.elapsed_s = elapsed;
+    started_ = std::chrono::steady_clock::now();
+    state_ = restored;
+    last_saved_step_ = state_.step;
+    writer_.truncate_after(state_.step);
+}
+
+}  // namespace mmupt

@@ -135,8 +135,8 @@ QWidget* RunSetupPanel::buildProcessesRow(QWidget* parent) {
     layout->addWidget(label);
     layout->addWidget(m_nproc);
     auto refresh = [this] {
-        const DeviceSlots slots = device_slots(m_form->value("model.device").toStdString());
-        setProcessSlots(slots.count, QString::fromStdString(slots.what));
+        const DeviceSlots available = device_slots(m_form->value("model.device").toStdString());
+        setProcessSlots(available.count, QString::fromStdString(available.what));
     };
     refresh();
     connect(m_form, &ConfigForm::valueChanged, this, [refresh](const QString& key, const QString&) {

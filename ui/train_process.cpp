@@ -35,7 +35,8 @@ QStringList TrainProcess::trainArguments(const ConfigSource& source, int process
 
 QString TrainProcess::cliPath() {
     const QString here = QCoreApplication::applicationDirPath();
-    for (const QString& candidate : {here + "/mmupt", here + "/../app/mmupt", here + "/../../app/mmupt"}) {
+    for (const QString& candidate :
+         {here + "/mmupt", here + "/../app/mmupt", here + "/../../app/mmupt"}) {
         QFileInfo f(candidate);
         if (f.isFile() && f.isExecutable()) return f.canonicalFilePath();
     }

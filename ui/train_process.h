@@ -27,7 +27,7 @@ class TrainProcess : public QObject {
     // Starts `program args`; returns "" or why it could not start.
     QString start(const QString& program, const QStringList& args);
     bool running() const { return m_process.state() != QProcess::NotRunning; }
-    void stop();                // SIGTERM once: checkpoint and end after the current step
+    void stop();                 // SIGTERM once: checkpoint and end after the current step
     QString outputTail() const;  // the last lines it printed (for an error message)
 
   signals:

@@ -12,13 +12,20 @@ bool alters_trajectory(const std::string& key) {
     // How long, how often saved / logged / validated, where and with how many threads: none
     // of these changes the samples, rewards or updates of a step (threads and device only
     // change rounding).
-    static const std::set<std::string> safe = {"trainer.max_steps",           "trainer.epochs",
-                                               "trainer.save_every",          "trainer.keep_last",
-                                               "trainer.log_every",           "trainer.val_every",
-                                               "trainer.output_dir",          "trainer.threads",
-                                               "trainer.max_bad_steps",       "data.val_files",
-                                               "rollout.val_temperature",     "model.device",
-                                               "model.gradient_checkpointing", "trainer.dist_timeout_s"};
+    static const std::set<std::string> safe = {"trainer.max_steps",
+                                               "trainer.epochs",
+                                               "trainer.save_every",
+                                               "trainer.keep_last",
+                                               "trainer.log_every",
+                                               "trainer.val_every",
+                                               "trainer.output_dir",
+                                               "trainer.threads",
+                                               "trainer.max_bad_steps",
+                                               "data.val_files",
+                                               "rollout.val_temperature",
+                                               "model.device",
+                                               "model.gradient_checkpointing",
+                                               "trainer.dist_timeout_s"};
     // The collapse alarm reads the metrics; it changes when a run ends or rolls back (like
     // trainer.max_steps), never a step's samples, rewards or updates.
     return safe.count(key) == 0 && key.rfind("collapse.", 0) != 0;

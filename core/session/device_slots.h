@@ -7,8 +7,8 @@
 namespace mmupt {
 
 struct DeviceSlots {
-    int count = 1;       // >= 1
-    std::string what;    // "GPU" or "CPU core", for the field's tooltip
+    int count = 1;     // >= 1
+    std::string what;  // "GPU" or "CPU core", for the field's tooltip
 };
 
 // `device_spec`: model.device ("auto", "cpu", "cuda", "cuda:N").

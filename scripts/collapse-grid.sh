@@ -44,7 +44,14 @@ run_one() {
     local out="$dir/runs/$id"
     rm -rf "$out"; mkdir -p "$out"
     local t0=$SECONDS
-    if [[ $mode != base ]]; then
+    # Training does not depend on the evaluation split: reuse the same run's model when it exists.
+    local trained
+    trained=$(ls -d "$dir/runs/$name-$mode-s$seed-"*/run/checkpoints/step-20 2>/dev/null | head -1 || true)
+    if [[ $mode != base && -n $trained ]]; then
+        model=$trained
+        echo "reusing $trained" > "$out/train.out"
+        cp "$(dirname "$(dirname "$trained")")"/{metrics,alarms}.jsonl "$out/" 2>/dev/null || true
+    elif [[ $mode != base ]]; then
         local reward=majority_vote extra=()
         [[ $mode == sup ]] && reward=accuracy
         if [[ $mode == on ]]; then for s in $SAFEGUARDS; do extra+=(--set "$s"); done; fi
@@ -80,9 +87,11 @@ out, id_, base, T, lr, kl, mini, agree, mode, seed, split, secs = sys.argv[1:]
 e = json.load(open(os.path.join(out, "eval.json")))
 steps, alarm = [], ""
 mpath = os.path.join(out, "run", "metrics.jsonl")
+if not os.path.exists(mpath): mpath = os.path.join(out, "metrics.jsonl")  # a reused run
 if os.path.exists(mpath):
     steps = [json.loads(l) for l in open(mpath) if l.strip()]
 apath = os.path.join(out, "run", "alarms.jsonl")
+if not os.path.exists(apath): apath = os.path.join(out, "alarms.jsonl")
 if os.path.exists(apath):
     a = [json.loads(l) for l in open(apath) if l.strip()]
     alarm = ",".join(str(x["step"]) for x in a)

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Tables of the collapse grid (scripts/collapse-grid.sh) from DIR/results.tsv and the runs'
+metrics: per setting, MM-UPT with safeguards (and without) against the base, per seed; and the
+alarm's confusion table over the runs with the safeguards off.
+
+    scripts/collapse-grid-report.py DIR [SPLIT]
+
+A run's vote "falls" when the mean hidden-label accuracy of its last 5 steps is >= 5 points
+below that of its first 5; the fall is "complete" at the first step whose trailing 5-step mean
+is >= 5 points below the first 5 steps' mean. Lead = that step - the alarm's first step."""
+import json
+import os
+import sys
+from collections import defaultdict
+
+d = sys.argv[1]
+split = sys.argv[2] if len(sys.argv) > 2 else "test"
+rows = [l.rstrip("\n").split("\t") for l in open(os.path.join(d, "results.tsv"))]
+head, rows = rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+rows = [r for r in rows if r["split"] == split]
+base = {(r["base"], r["T"], r["seed"]): float(r["sampled"]) for r in rows if r["mode"] == "base"}
+settings = ["s%d" % i for i in range(1, 10)]
+by = defaultdict(dict)
+for r in rows:
+    if r["mode"] in ("on", "off", "sup"):
+        by[(r["id"].split("-")[0], r["mode"])][r["seed"]] = r
+
+
+def fmt(x):
+    return "%.3f" % x
+
+
+print("| setting | base | T | lr | other | base sampled | MM-UPT + safeguards | per seed (gain) | MM-UPT, no safeguards | per seed (gain) |")
+print("|---|---:|---:|---:|---|---:|---:|---|---:|---|")
+met_floor, gains3, measured = 0, 0, 0
+for s in settings:
+    any_row = next(iter(by.get((s, "on"), {}).values()), None) or next(
+        iter(by.get((s, "off"), {}).values()), None)
+    if not any_row:
+        print("| %s | not run |" % s)
+        continue
+    b, T, lr, kl, mini, agree = (any_row[k] for k in ("base", "T", "lr", "kl", "mini", "agree"))
+    other = ", ".join(x for x in [("KL " + kl) if kl != "0.01" else "",
+                                   "1 mini-batch per step" if mini == "16" else "",
+                                   ("agreement threshold " + agree) if agree != "0" else ""] if x)
+    cells = []
+    bases = []
+    for mode in ("on", "off"):
+        runs = by.get((s, mode), {})
+        per, gains = [], []
+        for seed in sorted(runs):
+            key = (b, T, seed)
+            if key not in base:
+                per.append("%s (base?)" % fmt(float(runs[seed]["sampled"])))
+                continue
+            g = float(runs[seed]["sampled"]) - base[key]
+            gains.append(g)
+            bases.append(base[key])
+            per.append("%s (%+.1f)" % (fmt(float(runs[seed]["sampled"])), 100 * g))
+        mean = sum(float(runs[k]["sampled"]) for k in runs) / len(runs) if runs else None
+        mg = sum(gains) / len(gains) if gains else None
+        cells.append(("%s (%+.1f)" % (fmt(mean), 100 * mg) if mg is not None else
+                      (fmt(mean) if mean is not None else "–"), " / ".join(per) or "–",
+                      mg, len(runs)))
+    bmean = sum(bases) / len(bases) if bases else float("nan")
+    print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        s, b, T, lr, other, fmt(bmean), cells[0][0], cells[0][1], cells[1][0], cells[1][1]))
+    if cells[0][2] is not None:
+        measured += 1
+        met_floor += cells[0][2] >= -0.01
+        gains3 += cells[0][2] >= 0.03
+print()
+print("safeguards on, settings measured: %d; mean gain >= -1 point: %d; mean gain >= +3 points: %d"
+      % (measured, met_floor, gains3))
+
+
+def label_series(run_id):
+    for p in (os.path.join(d, "runs", run_id, "run", "metrics.jsonl"),
+              os.path.join(d, "runs", run_id, "metrics.jsonl")):
+        if os.path.exists(p):
+            return [json.loads(l) for l in open(p) if l.strip()]
+    return []
+
+
+print()
+print("| run (safeguards off) | label acc first 5 -> last 5 | fell >= 5 pts | fall complete at | alarm | lead (steps) | sampled gain |")
+print("|---|---|---|---:|---:|---:|---:|")
+conf = defaultdict(int)
+for s in settings:
+    for seed, r in sorted(by.get((s, "off"), {}).items()):
+        m = label_series(r["id"])
+        acc = [x.get("label/accuracy") for x in m]
+        acc = [a for a in acc if a is not None]
+        if len(acc) < 10:
+            continue
+        first = sum(acc[:5]) / 5
+        last = sum(acc[-5:]) / 5
+        fell = first - last >= 0.05
+        done = next((i + 1 for i in range(4, len(acc))
+                     if first - sum(acc[i - 4:i + 1]) / 5 >= 0.05), None)
+        alarm = next((x["step"] for x in m if x.get("collapse/alarm") == 1), None)
+        key = (r["base"], r["T"], seed)
+        gain = float(r["sampled"]) - base[key] if key in base else None
+        lead = (done - alarm) if (done and alarm) else None
+        conf[(fell, alarm is not None)] += 1
+        if gain is not None and gain > 0:
+            conf[("gain", alarm is not None)] += 1
+        print("| %s | %.3f -> %.3f | %s | %s | %s | %s | %s |" % (
+            r["id"], first, last, "yes" if fell else "no", done or "–", alarm or "–",
+            "%+d" % lead if lead is not None else "–",
+            "%+.1f" % (100 * gain) if gain is not None else "?"))
+print()
+print("| | alarm fired | no alarm |")
+print("|---|---:|---:|")
+print("| vote label accuracy fell >= 5 pts | %d | %d |" % (conf[(True, True)], conf[(True, False)]))
+print("| did not fall | %d | %d |" % (conf[(False, True)], conf[(False, False)]))
+print("| (of all: sampled accuracy gained) | %d | %d |" % (conf[("gain", True)], conf[("gain", False)]))

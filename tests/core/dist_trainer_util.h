@@ -61,7 +61,9 @@ inline void expect_same_runs(const std::string& a, const std::string& b, int ste
                 << key << " step " << s + 1;
         }
         for (const auto& [key, value] : mb.values)  // distributed runs add perf/collective_*
-            if (!dist_wall_clock(key)) EXPECT_TRUE(ma.values.count(key)) << key;
+            if (!dist_wall_clock(key)) {
+                EXPECT_TRUE(ma.values.count(key)) << key;
+            }
     }
     auto sa = read_lines(a + "/samples.jsonl"), sb = read_lines(b + "/samples.jsonl");
     ASSERT_EQ(sa.size(), sb.size());

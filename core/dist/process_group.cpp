@@ -104,7 +104,19 @@ c10::intrusive_ptr<c10d::TCPStore> open_store(const DistEnv& env, double timeout
     o.waitWorkers = false;  // check_membership waits, and says who is missing
     o.timeout = Ms(static_cast<int64_t>(timeout_s * 1000));
     try {
-        return c10::make_intrusive<c10d::TCPStore>(env.master_addr, o);
+        try {
+            return c10::make_intrusive<c10d::TCPStore>(env.master_addr, o);
+        } catch (const std::exception& e) {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 2)
+            // libtorch >= 2.4 asks for the libuv store by default; builds without libuv
+            // (Debian's 2.6) refuse it, so every rank falls back to the classic store alike.
+            if (o.useLibUV && std::string(e.what()).find("libuv") != std::string::npos) {
+                o.useLibUV = false;
+                return c10::make_intrusive<c10d::TCPStore>(env.master_addr, o);
+            }
+#endif
+            throw;
+        }
     } catch (const std::exception& e) {
         const std::string where = env.master_addr + ":" + std::to_string(env.master_port);
         if (env.rank == 0)

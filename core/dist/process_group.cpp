@@ -20,6 +20,7 @@
 #endif
 // clang-format on
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
@@ -57,7 +58,35 @@ std::string join_ranks(const std::vector<int>& ranks) {
 // Every rank announces its WORLD_SIZE under its rank number; then each waits until all the ranks
 // it expects have announced, refusing at once a rank that disagrees or a rank number claimed
 // twice. Polled, so that the error can list who is missing when the time is up.
+void wait_for_members(c10d::Store& store, const DistEnv& env, double timeout_s);
+
+// A refused rendezvous must reach every rank with its reason. Rank 0 serves the store, so when
+// it refuses it waits (up to 2 s) until the other ranks that joined have left too; otherwise a
+// rank still reading the store sees only "Broken pipe".
 void check_membership(c10d::Store& store, const DistEnv& env, double timeout_s) {
+    try {
+        wait_for_members(store, env, timeout_s);
+    } catch (const DistError&) {
+        if (env.rank != 0) {
+            try {
+                store.add("mmupt/join/left", 1);
+            } catch (const std::exception&) {  // rank 0 is gone already: nothing to tell it
+            }
+            throw;
+        }
+        const auto until = Clock::now() + Ms(static_cast<int64_t>(std::min(2.0, timeout_s) * 1000));
+        while (Clock::now() < until) {
+            int joined = 0;
+            for (int r = 1; r < env.world_size + 8; ++r)
+                joined += store.check({"mmupt/join/" + std::to_string(r)}) ? 1 : 0;
+            if (store.add("mmupt/join/left", 0) >= joined) break;
+            std::this_thread::sleep_for(Ms(20));
+        }
+        throw;
+    }
+}
+
+void wait_for_members(c10d::Store& store, const DistEnv& env, double timeout_s) {
     const std::string me = "mmupt/join/" + std::to_string(env.rank);
     if (store.add(me + "/claims", 1) > 1)
         throw DistError("two processes started as rank " + std::to_string(env.rank) +

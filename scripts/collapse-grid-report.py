@@ -6,8 +6,13 @@ alarm's confusion table over the runs with the safeguards off.
     scripts/collapse-grid-report.py DIR [SPLIT]
 
 A run's vote "falls" when the mean hidden-label accuracy of its last 5 steps is >= 5 points
-below that of its first 5; the fall is "complete" at the first step whose trailing 5-step mean
-is >= 5 points below the first 5 steps' mean. Lead = that step - the alarm's first step."""
+below that of its first 5. When is the fall complete? Two readings, both reported:
+"5 pts" = the first step whose trailing 5-step mean is >= 5 points below the first 5 steps' mean
+(the fall has reached the size that makes it a fall; with 16 prompts per step one easy first
+batch can put this at step 6), "75 %" = the first step whose trailing 5-step mean has covered 75 %
+of the whole fall (first 5 -> last 5). Lead = that step - the alarm's first step; the alarm is in
+time when the lead is > 0. Seed 1 is where collapse.drift_threshold was chosen; seeds 2 and 3
+are held out and get their own confusion table."""
 import json
 import os
 import sys
@@ -82,10 +87,18 @@ def label_series(run_id):
     return []
 
 
+per_run_floor = [(s, seed, float(r["sampled"]) - base[(r["base"], r["T"], seed)])
+                 for s in settings for seed, r in sorted(by.get((s, "on"), {}).items())
+                 if (r["base"], r["T"], seed) in base]
+below = [x for x in per_run_floor if x[2] < -0.01]
+print("safeguards on, runs: %d; runs more than 1 point below their base: %d %s" % (
+    len(per_run_floor), len(below),
+    ", ".join("%s seed %s (%+.1f)" % (s, seed, 100 * g) for s, seed, g in below)))
+
 print()
-print("| run (safeguards off) | label acc first 5 -> last 5 | fell >= 5 pts | fall complete at | alarm | lead (steps) | sampled gain |")
-print("|---|---|---|---:|---:|---:|---:|")
-conf = defaultdict(int)
+print("| run (safeguards off) | label acc first 5 -> last 5 | fell >= 5 pts | complete (5 pts) | complete (75 %) | alarm | lead (5 pts) | lead (75 %) | sampled gain |")
+print("|---|---|---|---:|---:|---:|---:|---:|---:|")
+conf = {g: defaultdict(int) for g in ("chosen", "held out")}
 for s in settings:
     for seed, r in sorted(by.get((s, "off"), {}).items()):
         m = label_series(r["id"])
@@ -96,22 +109,31 @@ for s in settings:
         first = sum(acc[:5]) / 5
         last = sum(acc[-5:]) / 5
         fell = first - last >= 0.05
-        done = next((i + 1 for i in range(4, len(acc))
-                     if first - sum(acc[i - 4:i + 1]) / 5 >= 0.05), None)
+        trail = [(i + 1, sum(acc[i - 4:i + 1]) / 5) for i in range(4, len(acc))]
+        done5 = next((t for t, v in trail if first - v >= 0.05), None)
+        done75 = next((t for t, v in trail if fell and first - v >= 0.75 * (first - last)), None)
         alarm = next((x["step"] for x in m if x.get("collapse/alarm") == 1), None)
         key = (r["base"], r["T"], seed)
         gain = float(r["sampled"]) - base[key] if key in base else None
-        lead = (done - alarm) if (done and alarm) else None
-        conf[(fell, alarm is not None)] += 1
+        lead = lambda done: (done - alarm) if (done and alarm) else None
+        c = conf["chosen" if seed == "1" else "held out"]
+        c[(fell, alarm is not None)] += 1
+        if fell and alarm is not None:
+            c["in time 5"] += lead(done5) is not None and lead(done5) > 0
+            c["in time 75"] += lead(done75) is not None and lead(done75) > 0
         if gain is not None and gain > 0:
-            conf[("gain", alarm is not None)] += 1
-        print("| %s | %.3f -> %.3f | %s | %s | %s | %s | %s |" % (
-            r["id"], first, last, "yes" if fell else "no", done or "–", alarm or "–",
-            "%+d" % lead if lead is not None else "–",
+            c[("gain", alarm is not None)] += 1
+        sign = lambda x: "%+d" % x if x is not None else "–"
+        print("| %s | %.3f -> %.3f | %s | %s | %s | %s | %s | %s | %s |" % (
+            r["id"], first, last, "yes" if fell else "no", done5 if fell and done5 else "–",
+            done75 or "–", alarm or "–", sign(lead(done5) if fell else None),
+            sign(lead(done75) if fell else None),
             "%+.1f" % (100 * gain) if gain is not None else "?"))
-print()
-print("| | alarm fired | no alarm |")
-print("|---|---:|---:|")
-print("| vote label accuracy fell >= 5 pts | %d | %d |" % (conf[(True, True)], conf[(True, False)]))
-print("| did not fall | %d | %d |" % (conf[(False, True)], conf[(False, False)]))
-print("| (of all: sampled accuracy gained) | %d | %d |" % (conf[("gain", True)], conf[("gain", False)]))
+for name, c in conf.items():
+    print()
+    print("| %s seeds | alarm fired | of which before the fall was complete (5 pts / 75 %%) | no alarm |" % name)
+    print("|---|---:|---:|---:|")
+    print("| vote label accuracy fell >= 5 pts | %d | %d / %d | %d |" % (
+        c[(True, True)], c["in time 5"], c["in time 75"], c[(True, False)]))
+    print("| did not fall | %d | | %d |" % (c[(False, True)], c[(False, False)]))
+    print("| (of all: sampled accuracy gained) | %d | | %d |" % (c[("gain", True)], c[("gain", False)]))

@@ -456,6 +456,19 @@ std::vector<Field> build_fields() {
                    Spec("", "rollback: the learning rate is multiplied by this").gt(0).lt(1)),
         make_field(MMUPT_FIELD(collapse, max_rollbacks),
                    Spec("", "rollbacks allowed per run; the next firing stops the run").ge(0)),
+        make_field(MMUPT_FIELD(collapse, reference_samples),
+                   Spec("samples",
+                        "answers sampled from the frozen reference per prompt and step for "
+                        "collapse/reference_drift (one more rollout of that size per step; 0 = "
+                        "off; free when algorithm.vote_source = reference)")
+                       .ge(0)
+                       .le(1024)),
+        make_field(MMUPT_FIELD(collapse, drift_threshold),
+                   Spec("",
+                        "rise of collapse/reference_drift over its baseline at which the alarm "
+                        "fires (like collapse.threshold for the score)")
+                       .gt(0)
+                       .le(1)),
     };
 }
 

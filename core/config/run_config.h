@@ -139,6 +139,10 @@ struct CollapseConfig {
     std::int64_t patience = 2;                    // consecutive steps at or above the threshold
     double rollback_lr_factor = 0.5;              // rollback: lr multiplied by this
     std::int64_t max_rollbacks = 2;               // then the alarm stops the run instead
+    // collapse/reference_drift: samples of the frozen reference per prompt and step (0 = off);
+    // reused from the teacher when algorithm.vote_source = reference.
+    std::int64_t reference_samples = 8;
+    double drift_threshold = 0.05;  // rise of reference_drift over its baseline that fires
 };
 
 struct RunConfig {

@@ -60,7 +60,8 @@ json record_json(const CollapseRecord& r) {
             {"same_answer_rate", num(r.same_answer_rate)},
             {"contradiction_rate", num(r.contradiction_rate)},
             {"token_entropy", num(r.token_entropy)},
-            {"majority_ratio", num(r.majority_ratio)}};
+            {"majority_ratio", num(r.majority_ratio)},
+            {"reference_drift", num(r.reference_drift)}};
 }
 
 CollapseRecord record_from_json(const json& j) {
@@ -76,6 +77,8 @@ CollapseRecord record_from_json(const json& j) {
     r.contradiction_rate = num("contradiction_rate");
     r.token_entropy = num("token_entropy");
     r.majority_ratio = num("majority_ratio");
+    // Absent in checkpoints written before the signal existed: not measured then.
+    r.reference_drift = j.contains("reference_drift") ? num("reference_drift") : nan();
     return r;
 }
 
@@ -121,6 +124,8 @@ CollapseVerdict observe_collapse(CollapseState& state, const CollapseRecord& rec
     v.metrics["collapse/same_answer_rate"] = record.same_answer_rate;
     v.metrics["collapse/contradiction_rate"] = record.contradiction_rate;
     v.metrics["collapse/entropy_trend"] = 0.0;
+    v.metrics["collapse/reference_drift"] = record.reference_drift;
+    v.metrics["collapse/drift_rise"] = 0.0;
     v.metrics["collapse/score"] = 0.0;
     v.metrics["collapse/alarm"] = 0.0;
     // Nothing to compare with until the baseline steps are done (and the step after them).
@@ -195,7 +200,20 @@ CollapseVerdict observe_collapse(CollapseState& state, const CollapseRecord& rec
     for (const Part& p : parts)
         if (p.value >= 0.1) v.reasons.push_back(p.why);
 
-    if (v.score >= config.threshold) {
+    // The drift from the reference's vote, apart from the score: it is the one signal that
+    // moves when the vote wanders to wrong but still diverse, reasoned answers (docs/collapse.md).
+    const double rb = mean(b, &CollapseRecord::reference_drift);
+    const double rw = mean(w, &CollapseRecord::reference_drift);
+    const double rise = std::isfinite(rb) && std::isfinite(rw) ? rw - rb : nan();
+    v.metrics["collapse/drift_rise"] = std::isfinite(rise) ? rise : nan();
+    const bool drifting = std::isfinite(rise) && rise >= config.drift_threshold;
+    if (std::isfinite(rise) && rise >= config.drift_threshold / 2)
+        v.reasons.insert(v.reasons.begin(),
+                         fmt("the policy's majority answers move away from the frozen "
+                             "reference's: drift %.2f against %.2f in the first steps",
+                             rw, rb));
+
+    if (v.score >= config.threshold || drifting) {
         ++state.above;
     } else {
         state.above = 0;
@@ -205,8 +223,14 @@ CollapseVerdict observe_collapse(CollapseState& state, const CollapseRecord& rec
         v.fired = true;
         state.armed = false;
         v.metrics["collapse/alarm"] = 1.0;
-        v.reasons.insert(v.reasons.begin(), fmt("collapse score %.2f >= %.2f (collapse.threshold)",
-                                                v.score, config.threshold));
+        if (drifting)
+            v.reasons.insert(v.reasons.begin(),
+                             fmt("reference drift rose %.2f >= %.2f (collapse.drift_threshold)",
+                                 rise, config.drift_threshold));
+        if (v.score >= config.threshold)
+            v.reasons.insert(
+                v.reasons.begin(),
+                fmt("collapse score %.2f >= %.2f (collapse.threshold)", v.score, config.threshold));
     }
     return v;
 }

@@ -1,13 +1,16 @@
 // The collapse alarm (docs/collapse.md): each step's label-free signals (collapse_signals.h)
 // compared with the run's first `collapse.baseline_steps` steps, averaged over the last
-// `collapse.window` steps, folded into one score in [0, 1]; the alarm fires when the score stays
-// at or above `collapse.threshold` for `collapse.patience` steps, and re-arms only after it
-// falls below. The state lives in trainer_state.json (TrainerState::collapse), so a resumed run
+// `collapse.window` steps, folded into one score in [0, 1]; separately, the rise of the drift
+// from the frozen reference's vote (reference_drift.h) over its baseline. The alarm fires when
+// the score stays at or above `collapse.threshold`, or the drift's rise at or above
+// `collapse.drift_threshold`, for `collapse.patience` steps, and re-arms only after both fall
+// below. The state lives in trainer_state.json (TrainerState::collapse), so a resumed run
 // computes the same signals and fires at the same step. Torch-free; what a firing does (warn,
 // stop, rollback) is the Trainer's (trainer_collapse.cpp).
 #pragma once
 #include <nlohmann/json_fwd.hpp>
 
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -21,6 +24,7 @@ struct CollapseRecord {
     int step = 0;
     double answer_entropy = 0, distinct_share = 0, same_answer_rate = 0, contradiction_rate = 0;
     double token_entropy = 0, majority_ratio = 0;
+    double reference_drift = std::numeric_limits<double>::quiet_NaN();  // reference_drift.h
 };
 
 struct CollapseState {

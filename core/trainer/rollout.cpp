@@ -67,18 +67,14 @@ RewardSetup make_reward_setup(const AlgorithmConfig& a) {
     return r;
 }
 
-namespace {
-
-std::vector<std::optional<std::string>> extract_all(const std::vector<std::string>& texts,
-                                                    const std::string& question) {
+std::vector<std::optional<std::string>> extract_answers(const std::vector<std::string>& texts,
+                                                        const std::string& question) {
     ExtractOptions extract;
     extract.question = question;
     std::vector<std::optional<std::string>> answers;
     for (const auto& text : texts) answers.push_back(extract_answer(text, extract));
     return answers;
 }
-
-}  // namespace
 
 ScoredRollout score_rollout(const Rollout& rollout, const std::vector<Prompt>& prompts,
                             const RewardSetup& reward, int step, const ExtraVoters* voters) {
@@ -97,10 +93,10 @@ ScoredRollout score_rollout(const Rollout& rollout, const std::vector<Prompt>& p
         GroupRewards rewarded;
         std::optional<std::string> own_majority;  // the policy's own, when a teacher votes
         if (voters && voters->teacher) {
-            const auto answers = extract_all(group.responses, group.question);
+            const auto answers = extract_answers(group.responses, group.question);
             VoteResult v =
                 teacher_vote(group.group_id, answers,
-                             extract_all(voters->texts.at(b), group.question), reward.vote);
+                             extract_answers(voters->texts.at(b), group.question), reward.vote);
             own_majority = majority_vote(group.group_id, answers, reward.vote).majority_answer();
             rewarded.group_id = group.group_id;
             rewarded.rewards = rewarded.task_rewards = v.rewards;

@@ -54,7 +54,14 @@ struct ScoredRollout {
     std::vector<std::optional<std::string>> policy_majority;  // (B) the policy's own majority
     std::vector<HiddenLabelDiagnostics> labels;  // groups whose example has a hidden label
     std::vector<RolloutGroup> groups;            // (B) samples.jsonl records
+    // (B)(M) the frozen reference's answers to the step's prompts (collapse/reference_drift);
+    // empty when the step sampled none.
+    std::vector<std::vector<std::optional<std::string>>> reference_answers;
 };
+
+// The answer extracted from each text (nullopt = none), for a prompt asking `question`.
+std::vector<std::optional<std::string>> extract_answers(const std::vector<std::string>& texts,
+                                                        const std::string& question);
 
 // Extract, vote, reward, then (separately) the hidden-label diagnostics. Throws DataError when
 // the supervised baseline meets an example without a label.

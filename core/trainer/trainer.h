@@ -178,6 +178,7 @@ class Trainer {
         std::map<std::string, double> signals;
     };
     std::optional<FiredAlarm> fired_alarm_;  // set by the step, handled by act_on_alarm()
+    bool warned_no_reference_ = false;       // collapse/reference_drift: said once per run
     std::string alarm_stop_;                 // why the alarm ended the run ("" = it did not)
     std::chrono::steady_clock::time_point started_;
     std::unique_ptr<GradSync> grad_sync_;           // with dist_

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/reward/collapse_signals.h"
+#include "core/reward/reference_drift.h"
 #include "core/trainer/trainer.h"
 #include "core/util/errors.h"
 
@@ -21,33 +22,67 @@ ScoredRollout Trainer::score_step(int step, const Rollout& rollout,
     const bool teacher = a.vote_source == VoteSource::reference;
     const int64_t voters = config_.rollout.vote_n > 0 ? config_.rollout.vote_n : n;
     const int64_t extra = teacher ? voters : voters - n;
-    if (a.reward != RewardKind::majority_vote || extra <= 0)
-        return score_rollout(rollout, prompts, reward_, step);
-    // Voters draw from their own stream: (seed ^ tag, step, prompt, sample).
-    GenerationParams params = generation_params(step);
-    params.num_samples = static_cast<int>(extra);
-    params.seed = sample_key(state_.sampling_seed ^ (teacher ? 0x7eac4e5ULL : 0x70735ULL),
-                             static_cast<uint64_t>(step));
-    Rollout extra_rollout;
-    if (!teacher) {
-        extra_rollout = sample_rollout(model_.policy, prompts, params, model_.dir.tokenizer);
-    } else if (model_.lora) {  // the reference is the base model: adapters off
-        AdaptersDisabled base(model_.lora.get());
-        extra_rollout = sample_rollout(model_.policy, prompts, params, model_.dir.tokenizer);
-    } else if (model_.reference) {
-        extra_rollout = sample_rollout(model_.reference, prompts, params, model_.dir.tokenizer);
-    } else {
+    const bool self_reward = a.reward == RewardKind::majority_vote;
+    // The reference's own samples for collapse/reference_drift; the teacher's serve when it votes.
+    const int64_t watch = self_reward ? config_.collapse.reference_samples : 0;
+    const bool has_reference = model_.lora || model_.reference;
+    if (watch > 0 && !teacher && !has_reference && !warned_no_reference_) {
+        warned_no_reference_ = true;
+        log(LogLevel::info,
+            "collapse/reference_drift is not measured: it needs the frozen reference, which this "
+            "run does not load (algorithm.kl_coef = 0 without LoRA); set algorithm.kl_coef > 0 "
+            "to watch it, or collapse.reference_samples = 0 to silence this");
+    }
+    // Voters and watchers draw from their own streams: (seed ^ tag, step, prompt, sample).
+    auto params_for = [&](int64_t samples, uint64_t tag) {
+        GenerationParams params = generation_params(step);
+        params.num_samples = static_cast<int>(samples);
+        params.seed = sample_key(state_.sampling_seed ^ tag, static_cast<uint64_t>(step));
+        return params;
+    };
+    auto sample_reference = [&](int64_t samples, uint64_t tag) {
+        const GenerationParams params = params_for(samples, tag);
+        if (model_.lora) {  // the reference is the base model: adapters off
+            AdaptersDisabled base(model_.lora.get());
+            return sample_rollout(model_.policy, prompts, params, model_.dir.tokenizer);
+        }
+        if (model_.reference)
+            return sample_rollout(model_.reference, prompts, params, model_.dir.tokenizer);
         throw ConfigError(
             "algorithm.vote_source = reference needs the frozen reference model, and this run "
             "has none; start the run with `mmupt train` (it loads the reference from "
             "model.path) or set algorithm.vote_source = policy");
+    };
+    // (B)(M) texts of a rollout of M samples per prompt.
+    auto per_prompt = [&](const Rollout& r, int64_t m) {
+        std::vector<std::vector<std::string>> texts;
+        for (size_t b = 0; b < prompts.size(); ++b)
+            texts.emplace_back(r.texts.begin() + static_cast<int64_t>(b) * m,
+                               r.texts.begin() + static_cast<int64_t>(b + 1) * m);
+        return texts;
+    };
+
+    ScoredRollout scored;
+    std::vector<std::vector<std::string>> reference_texts;
+    if (!self_reward || extra <= 0) {
+        scored = score_rollout(rollout, prompts, reward_, step);
+    } else {
+        ExtraVoters v;
+        v.teacher = teacher;
+        v.texts = per_prompt(
+            teacher ? sample_reference(extra, 0x7eac4e5ULL)
+                    : sample_rollout(model_.policy, prompts, params_for(extra, 0x70735ULL),
+                                     model_.dir.tokenizer),
+            extra);
+        scored = score_rollout(rollout, prompts, reward_, step, &v);
+        if (teacher) reference_texts = std::move(v.texts);
     }
-    ExtraVoters v;
-    v.teacher = teacher;
-    for (size_t b = 0; b < prompts.size(); ++b)
-        v.texts.emplace_back(extra_rollout.texts.begin() + static_cast<int64_t>(b) * extra,
-                             extra_rollout.texts.begin() + static_cast<int64_t>(b + 1) * extra);
-    return score_rollout(rollout, prompts, reward_, step, &v);
+    if (watch > 0 && !teacher && has_reference)
+        reference_texts = per_prompt(sample_reference(watch, 0x4d1f7ULL), watch);
+    for (size_t b = 0; b < reference_texts.size(); ++b)
+        scored.reference_answers.push_back(
+            extract_answers(reference_texts[b], prompts[b].question));
+    return scored;
 }
 
 void Trainer::add_collapse_metrics(StepMetrics& m, const ScoredRollout& scored,
@@ -81,11 +116,24 @@ void Trainer::add_collapse_metrics(StepMetrics& m, const ScoredRollout& scored,
     };
     record.token_entropy = value("actor/entropy");
     record.majority_ratio = value("vote/majority_ratio");
+    double disagreement = std::nan("");
+    if (!scored.reference_answers.empty()) {
+        std::vector<AnswerList> policy;
+        for (const RolloutGroup& g : scored.groups) {
+            AnswerList answers;
+            for (const SampledResponse& r : g.responses) answers.push_back(r.answer);
+            policy.push_back(std::move(answers));
+        }
+        const ReferenceDrift d = compute_reference_drift(policy, scored.reference_answers);
+        record.reference_drift = d.drift;
+        disagreement = d.disagreement;
+    }
     CollapseConfig alarm = config_.collapse;
     // The alarm watches self-rewards; supervised GRPO gets the signals only.
     if (config_.algorithm.reward != RewardKind::majority_vote) alarm.alarm = CollapseAction::off;
     CollapseVerdict verdict = observe_collapse(state_.collapse, record, alarm);
     for (const auto& [k, v] : verdict.metrics) m.values[k] = v;
+    m.values["collapse/reference_disagreement"] = disagreement;
     fired_alarm_.reset();
     if (verdict.fired) {
         FiredAlarm f;

@@ -191,7 +191,9 @@ StepMetrics Trainer::grpo_step(int step, const std::vector<Prompt>& prompts, boo
     if (control_ && control_->cancel) return cancelled = true, m;
 
     // 2. Extract answers, vote per group, reward (labels only reach the `accuracy` baseline).
+    const auto t_vote = Clock::now();
     ScoredRollout scored = score_step(step, rollout, prompts);  // + extra voters / teacher
+    const double vote_s = seconds_since(t_vote);  // their rollouts and the reference's watch
 
     // 3. Group advantages by explicit group id: (r - mean) / (std + 1e-6) per prompt.
     const auto t_update = Clock::now();
@@ -262,6 +264,7 @@ StepMetrics Trainer::grpo_step(int step, const std::vector<Prompt>& prompts, boo
     m.values["response_length/vision_token_cuts"] = double(rollout.vision_token_cuts);
     m.values["timing_s/rollout"] = rollout_s;
     m.values["timing_s/update"] = update_s;
+    m.values["timing_s/vote"] = vote_s;
     const double trained = double(seq.attention_mask.sum().item<int64_t>());  // prompt + response
     m.values["perf/step_tokens"] = trained;
     m.values["perf/rollout_tokens_per_s"] = double(rollout.stats.generated_tokens) / rollout_s;

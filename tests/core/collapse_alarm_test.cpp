@@ -152,6 +152,65 @@ TEST(CollapseAlarm, StateRoundTripsSoAResumedRunFiresAtTheSameStep) {
     }
 }
 
+// A healthy run whose vote drifts from the reference's from step 4 on (the fall of
+// docs/demo.md's grid: wrong answers, still diverse and reasoned, so the score stays low).
+CollapseRecord drifting(int step) {
+    CollapseRecord r = healthy(step);
+    r.reference_drift = step <= 3 ? 0.10 : 0.10 + 0.03 * (step - 3);
+    return r;
+}
+
+// Vote noise around a flat drift: windows of 3 stay within 0.02 of the baseline.
+CollapseRecord noisy_flat_drift(int step) {
+    const double noise[] = {0.06, 0.14, 0.10, 0.12, 0.08};
+    CollapseRecord r = healthy(step);
+    r.reference_drift = noise[(step - 1) % 5];
+    return r;
+}
+
+TEST(CollapseAlarm, DriftFromTheReferenceFiresWhileTheScoreStaysLow) {
+    CollapseState state;
+    int first = 0;
+    for (int t = 1; t <= 12 && !first; ++t) {
+        CollapseVerdict v = observe_collapse(state, drifting(t), CollapseConfig{});
+        EXPECT_LT(v.score, CollapseConfig{}.threshold) << "step " << t;
+        if (v.fired) {
+            first = t;
+            EXPECT_NE(v.reasons.at(0).find("collapse.drift_threshold"), std::string::npos)
+                << v.reasons.at(0);
+            EXPECT_GE(v.metrics.at("collapse/drift_rise"), CollapseConfig{}.drift_threshold);
+        }
+    }
+    // The window's rise over the baseline: 0.01, 0.03, 0.06 (step 6), 0.09: two steps in a row
+    // at or above 0.05 by step 7.
+    EXPECT_EQ(first, 7);
+    CollapseConfig higher;
+    higher.drift_threshold = 0.5;  // the rise reaches 0.24 by step 12
+    EXPECT_EQ(firings(&drifting, higher, 12).size(), 0u);
+}
+
+TEST(CollapseAlarm, NoisyFlatDriftAndUnmeasuredDriftNeverFire) {
+    std::vector<double> scores;
+    EXPECT_TRUE(firings(&noisy_flat_drift, CollapseConfig{}, 40, &scores).empty());
+    CollapseState state;
+    CollapseVerdict v;
+    for (int t = 1; t <= 10; ++t) v = observe_collapse(state, healthy(t), CollapseConfig{});
+    EXPECT_TRUE(std::isnan(v.metrics.at("collapse/reference_drift")));
+    EXPECT_TRUE(std::isnan(v.metrics.at("collapse/drift_rise")));
+}
+
+TEST(CollapseAlarm, StateFromBeforeTheDriftSignalLoads) {
+    CollapseState s;
+    for (int t = 1; t <= 4; ++t) observe_collapse(s, drifting(t), CollapseConfig{});
+    nlohmann::json j = to_json(s);
+    EXPECT_DOUBLE_EQ(j["recent"].back()["reference_drift"].get<double>(), 0.13);
+    for (auto* list : {&j["baseline"], &j["recent"]})
+        for (auto& r : *list) r.erase("reference_drift");
+    const CollapseState old = collapse_state_from_json(j, "old/trainer_state.json");
+    ASSERT_EQ(old.recent.size(), 3u);
+    EXPECT_TRUE(std::isnan(old.recent.back().reference_drift));
+}
+
 TEST(CollapseAlarm, MalformedStateIsACheckpointErrorNamingTheSource) {
     nlohmann::json j = to_json(CollapseState{});
     j.erase("armed");

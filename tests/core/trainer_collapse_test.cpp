@@ -5,6 +5,7 @@
 // config rejects inconsistent safeguards.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -174,6 +175,50 @@ TEST(TrainerCollapse, ExtraVotersAndTheReferenceAsVoterRunAStep) {
             EXPECT_EQ(g.responses[i].reward, winner ? 1.0 : 0.0);
         }
     }
+}
+
+TEST(TrainerCollapse, ReferenceDriftIsWatchedWithoutChangingTraining) {
+    const std::string tmp = test::temp_dir("collapse-drift");
+    auto config = [&](const std::string& name, int64_t samples) {
+        RunConfig c = tiny_run_config(tmp + "/" + name, 2);
+        c.model.path = sft_model();
+        c.collapse.reference_samples = samples;
+        return c;
+    };
+    RunConfig plain = config("plain", 0), watched = config("watched", 4);
+    ASSERT_GT(watched.algorithm.kl_coef, 0.0);  // the reference is loaded
+    ASSERT_EQ(test::train(plain).state, RunState::finished);
+    ASSERT_EQ(test::train(watched).state, RunState::finished);
+    // The reference samples from its own stream: the policy's samples and update are untouched.
+    EXPECT_EQ(read_lines(plain.trainer.output_dir + "/samples.jsonl"),
+              read_lines(watched.trainer.output_dir + "/samples.jsonl"));
+    auto a = read_lines(plain.trainer.output_dir + "/metrics.jsonl");
+    auto b = read_lines(watched.trainer.output_dir + "/metrics.jsonl");
+    ASSERT_EQ(a.size(), 2u);
+    ASSERT_EQ(b.size(), 2u);
+    int measured = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+        const StepMetrics ma = step_metrics_from_json(a[i]), mb = step_metrics_from_json(b[i]);
+        EXPECT_EQ(ma.values.at("actor/loss"), mb.values.at("actor/loss")) << i;
+        EXPECT_TRUE(std::isnan(ma.values.at("collapse/reference_drift")));
+        const double drift = mb.values.at("collapse/reference_drift");
+        ASSERT_EQ(mb.values.count("collapse/reference_disagreement"), 1u);
+        if (std::isfinite(drift)) {
+            ++measured;
+            EXPECT_GE(drift, -1.0);
+            EXPECT_LE(drift, 1.0);
+        }
+    }
+    EXPECT_GT(measured, 0) << "the SFT model's reference samples should carry answers";
+
+    // Without a reference (full fine-tuning, kl_coef 0) the run says once why it is not watched.
+    RunConfig bare = config("bare", 4);
+    bare.algorithm.kl_coef = 0.0;
+    ASSERT_EQ(test::train(bare).state, RunState::finished);
+    int said = 0;
+    for (const auto& line : read_lines(bare.trainer.output_dir + "/" + run_files::kLog))
+        said += line.find("collapse/reference_drift is not measured") != std::string::npos;
+    EXPECT_EQ(said, 1);
 }
 
 TEST(TrainerCollapse, ConfigRejectsInconsistentSafeguards) {

@@ -34,9 +34,10 @@ using namespace mmupt::ui;
 
 namespace {
 
-const char* const kCollapseKeys[] = {"collapse/answer_entropy",     "collapse/distinct_share",
-                                     "collapse/same_answer_rate",   "collapse/entropy_trend",
-                                     "collapse/contradiction_rate", "collapse/score"};
+const char* const kCollapseKeys[] = {"collapse/answer_entropy",         "collapse/distinct_share",
+                                     "collapse/same_answer_rate",       "collapse/entropy_trend",
+                                     "collapse/contradiction_rate",     "collapse/reference_drift",
+                                     "collapse/reference_disagreement", "collapse/score"};
 
 void write(const QString& path, const QByteArray& text, QIODevice::OpenMode mode = {}) {
     QFile f(path);
@@ -87,7 +88,8 @@ void writeCollapseRun(const QString& dir) {
                        "\"collapse/answer_entropy\": %3, \"collapse/distinct_share\": %4, "
                        "\"collapse/same_answer_rate\": %5, \"collapse/entropy_trend\": 0.1, "
                        "\"collapse/contradiction_rate\": %6, \"collapse/score\": %7, "
-                       "\"collapse/alarm\": %8}\n")
+                       "\"collapse/reference_drift\": %9, "
+                       "\"collapse/reference_disagreement\": %9, \"collapse/alarm\": %8}\n")
                        .arg(step)
                        .arg(step * 10)
                        .arg(2.0 - 0.5 * step)
@@ -96,6 +98,7 @@ void writeCollapseRun(const QString& dir) {
                        .arg(step == 1 ? "null" : QString::number(0.1 * step))
                        .arg(0.2 * step)
                        .arg(step == 3 ? 1 : 0)
+                       .arg(0.05 * step)
                        .toUtf8();
     write(dir + "/metrics.jsonl", metrics);
     QByteArray samples;

@@ -4,6 +4,12 @@ metrics: per setting, MM-UPT with safeguards (and without) against the base, per
 alarm's confusion table over the runs with the safeguards off.
 
     scripts/collapse-grid-report.py DIR [SPLIT]
+    REPLAY="collapse.drift_threshold=0.08 ..." MMUPT=build/app/mmupt scripts/collapse-grid-report.py DIR
+
+With REPLAY set, the alarm of each run without safeguards is not read from its metrics but
+replayed over them by `mmupt collapse-replay RUN --set ...` with those settings (the same code;
+in `warn` mode the alarm never changes training, so this is what a run with those settings
+would have shown).
 
 A run's vote "falls" when the mean hidden-label accuracy of its last 5 steps is >= 5 points
 below that of its first 5. When is the fall complete? Two readings, both reported:
@@ -15,6 +21,7 @@ time when the lead is > 0. Seed 1 is where collapse.drift_threshold was chosen; 
 are held out and get their own confusion table."""
 import json
 import os
+import subprocess
 import sys
 from collections import defaultdict
 
@@ -113,6 +120,13 @@ for s in settings:
         done5 = next((t for t, v in trail if first - v >= 0.05), None)
         done75 = next((t for t, v in trail if fell and first - v >= 0.75 * (first - last)), None)
         alarm = next((x["step"] for x in m if x.get("collapse/alarm") == 1), None)
+        if os.environ.get("REPLAY"):
+            run_dir = os.path.join(d, "runs", r["id"], "run")
+            cmd = [os.environ.get("MMUPT", "build/app/mmupt"), "collapse-replay", run_dir, "--json"]
+            for kv in os.environ["REPLAY"].split():
+                cmd += ["--set", kv]
+            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+            alarm = next((j["step"] for j in map(json.loads, out.splitlines()) if j["alarm"]), None)
         key = (r["base"], r["T"], seed)
         gain = float(r["sampled"]) - base[key] if key in base else None
         lead = lambda done: (done - alarm) if (done and alarm) else None

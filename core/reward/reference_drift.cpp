@@ -20,12 +20,12 @@ ReferenceDrift compute_reference_drift(const std::vector<AnswerList>& policy,
     int with_majority = 0, disagree = 0;
     ReferenceDrift out;
     for (size_t b = 0; b < policy.size(); ++b) {
-        const auto label = majority_vote(static_cast<int64_t>(b), reference[b], plurality,
-                                         equivalent)
-                               .majority_answer();
+        const auto label =
+            majority_vote(static_cast<int64_t>(b), reference[b], plurality, equivalent)
+                .majority_answer();
         if (!label || policy[b].empty()) continue;
-        const VoteResult own = majority_vote(static_cast<int64_t>(b), policy[b], plurality,
-                                             equivalent);
+        const VoteResult own =
+            majority_vote(static_cast<int64_t>(b), policy[b], plurality, equivalent);
         int agree = 0;
         for (const auto& a : policy[b]) agree += a && equivalent(*a, *label);
         const double g = static_cast<double>(policy[b].size());
@@ -37,8 +37,7 @@ ReferenceDrift compute_reference_drift(const std::vector<AnswerList>& policy,
         }
     }
     out.drift = out.prompts ? drift_sum / out.prompts : std::nan("");
-    out.disagreement =
-        with_majority ? static_cast<double>(disagree) / with_majority : std::nan("");
+    out.disagreement = with_majority ? static_cast<double>(disagree) / with_majority : std::nan("");
     return out;
 }
 

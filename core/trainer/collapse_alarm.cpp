@@ -40,6 +40,17 @@ double slope(const std::vector<CollapseRecord>& records, Field field) {
     return n >= 2 && den > 0 ? (n * stv - st * sv) / den : 0.0;
 }
 
+// Median of `field` over `records`, skipping NaN; NaN when none is finite.
+double median(const std::vector<CollapseRecord>& records, Field field) {
+    std::vector<double> v;
+    for (const auto& r : records)
+        if (std::isfinite(r.*field)) v.push_back(r.*field);
+    if (v.empty()) return nan();
+    std::sort(v.begin(), v.end());
+    const size_t h = v.size() / 2;
+    return v.size() % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
+}
+
 double mean_step(const std::vector<CollapseRecord>& records) {
     double s = 0;
     for (const auto& r : records) s += r.step;
@@ -202,8 +213,10 @@ CollapseVerdict observe_collapse(CollapseState& state, const CollapseRecord& rec
 
     // The drift from the reference's vote, apart from the score: it is the one signal that
     // moves when the vote wanders to wrong but still diverse, reasoned answers (docs/collapse.md).
+    // The window's median, not its mean: one hard batch, where the reference's own sampled
+    // majority is wrong on a few prompts the policy gets right, must not fire it.
     const double rb = mean(b, &CollapseRecord::reference_drift);
-    const double rw = mean(w, &CollapseRecord::reference_drift);
+    const double rw = median(w, &CollapseRecord::reference_drift);
     const double rise = std::isfinite(rb) && std::isfinite(rw) ? rw - rb : nan();
     v.metrics["collapse/drift_rise"] = std::isfinite(rise) ? rise : nan();
     const bool drifting = std::isfinite(rise) && rise >= config.drift_threshold;

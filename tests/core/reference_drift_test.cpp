@@ -19,9 +19,9 @@ AnswerList answers(std::initializer_list<const char*> xs) {
 
 TEST(ReferenceDrift, KeepingTheReferenceMajorityIsNoDrift) {
     // The policy sharpened onto the reference's "5": own share 6/8, agreeing share 6/8.
-    const ReferenceDrift d = compute_reference_drift(
-        {answers({"5", "5", "5", "5", "5", "5", "4", "6"})},
-        {answers({"5", "5", "4", "6", "5", "3", "5", "4"})});
+    const ReferenceDrift d =
+        compute_reference_drift({answers({"5", "5", "5", "5", "5", "5", "4", "6"})},
+                                {answers({"5", "5", "4", "6", "5", "3", "5", "4"})});
     EXPECT_EQ(d.prompts, 1);
     EXPECT_DOUBLE_EQ(d.drift, 0.0);
     EXPECT_DOUBLE_EQ(d.disagreement, 0.0);
@@ -41,9 +41,9 @@ TEST(ReferenceDrift, SettlingOnAnotherAnswerIsTheConcentratedShare) {
 TEST(ReferenceDrift, PromptsWithoutAReferenceMajorityAreLeftOut) {
     // The reference answered nothing on prompt 1 (no label to drift from); the policy abstains
     // on prompt 2: no own majority, and none of its samples agrees: drift 0 - 0.
-    const ReferenceDrift d = compute_reference_drift(
-        {answers({"9", "9"}), answers({nullptr, nullptr})},
-        {answers({nullptr, nullptr}), answers({"3", "3"})});
+    const ReferenceDrift d =
+        compute_reference_drift({answers({"9", "9"}), answers({nullptr, nullptr})},
+                                {answers({nullptr, nullptr}), answers({"3", "3"})});
     EXPECT_EQ(d.prompts, 1);
     EXPECT_DOUBLE_EQ(d.drift, 0.0);
     EXPECT_TRUE(std::isnan(d.disagreement));  // no prompt where both have a majority

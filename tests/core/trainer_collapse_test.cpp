@@ -12,6 +12,7 @@
 
 #include "core/config/config_schema.h"
 #include "core/session/run_files.h"
+#include "core/trainer/collapse_replay.h"
 #include "core/trainer/trainer.h"
 #include "core/util/errors.h"
 #include "tests/core/trainer_resume_util.h"
@@ -219,6 +220,32 @@ TEST(TrainerCollapse, ReferenceDriftIsWatchedWithoutChangingTraining) {
     for (const auto& line : read_lines(bare.trainer.output_dir + "/" + run_files::kLog))
         said += line.find("collapse/reference_drift is not measured") != std::string::npos;
     EXPECT_EQ(said, 1);
+}
+
+TEST(TrainerCollapse, ReplayGivesBackTheRunsOwnScoresAndAlarm) {
+    RunConfig c = alarm_config(test::temp_dir("collapse-replay") + "/run", CollapseAction::warn, 4);
+    c.collapse.window = 2;
+    c.collapse.threshold = 0.0;  // fires on the first step after the baseline
+    ASSERT_EQ(test::train(c).state, RunState::finished);
+    std::vector<StepMetrics> steps;
+    for (const auto& line : read_lines(c.trainer.output_dir + "/metrics.jsonl"))
+        steps.push_back(step_metrics_from_json(line));
+    ASSERT_EQ(steps.size(), 4u);
+    const std::vector<ReplayedStep> replayed = replay_collapse(steps, c.collapse);
+    ASSERT_EQ(replayed.size(), 4u);
+    for (size_t i = 0; i < steps.size(); ++i) {
+        EXPECT_EQ(replayed[i].step, steps[i].step);
+        EXPECT_DOUBLE_EQ(replayed[i].verdict.score, steps[i].values.at("collapse/score")) << i;
+        EXPECT_EQ(replayed[i].verdict.fired ? 1.0 : 0.0, steps[i].values.at("collapse/alarm")) << i;
+        const double rise = steps[i].values.at("collapse/drift_rise");
+        const double again = replayed[i].verdict.metrics.at("collapse/drift_rise");
+        EXPECT_TRUE(rise == again || (std::isnan(rise) && std::isnan(again))) << i;
+    }
+    EXPECT_TRUE(replayed[1].verdict.fired);
+    CollapseConfig never = c.collapse;
+    never.threshold = 1.0;
+    never.drift_threshold = 1.0;
+    for (const ReplayedStep& r : replay_collapse(steps, never)) EXPECT_FALSE(r.verdict.fired);
 }
 
 TEST(TrainerCollapse, ConfigRejectsInconsistentSafeguards) {

@@ -142,7 +142,7 @@ struct CollapseConfig {
     // collapse/reference_drift: samples of the frozen reference per prompt and step (0 = off);
     // reused from the teacher when algorithm.vote_source = reference.
     std::int64_t reference_samples = 8;
-    double drift_threshold = 0.05;  // rise of reference_drift over its baseline that fires
+    double drift_threshold = 0.08;  // rise of reference_drift over its baseline that fires
 };
 
 struct RunConfig {

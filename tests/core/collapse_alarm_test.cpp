@@ -160,7 +160,7 @@ CollapseRecord drifting(int step) {
     return r;
 }
 
-// Vote noise around a flat drift: windows of 3 stay within 0.02 of the baseline.
+// Vote noise around a flat drift: window medians stay within 0.02 of the baseline.
 CollapseRecord noisy_flat_drift(int step) {
     const double noise[] = {0.06, 0.14, 0.10, 0.12, 0.08};
     CollapseRecord r = healthy(step);
@@ -181,9 +181,9 @@ TEST(CollapseAlarm, DriftFromTheReferenceFiresWhileTheScoreStaysLow) {
             EXPECT_GE(v.metrics.at("collapse/drift_rise"), CollapseConfig{}.drift_threshold);
         }
     }
-    // The window's rise over the baseline: 0.01, 0.03, 0.06 (step 6), 0.09: two steps in a row
-    // at or above 0.05 by step 7.
-    EXPECT_EQ(first, 7);
+    // The window's median is the previous step's drift: the rise over the baseline is
+    // 0.03 * (step - 4), at or above 0.08 from step 7 on: two steps in a row by step 8.
+    EXPECT_EQ(first, 8);
     CollapseConfig higher;
     higher.drift_threshold = 0.5;  // the rise reaches 0.24 by step 12
     EXPECT_EQ(firings(&drifting, higher, 12).size(), 0u);

@@ -2,7 +2,9 @@
 #include "ui/checkpoints_dialog.h"
 
 #include <QComboBox>
+#include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -16,7 +18,9 @@
 #include <cmath>
 #include <iterator>
 
+#include "core/session/best_checkpoint.h"
 #include "core/session/export_check.h"
+#include "core/util/errors.h"
 
 namespace mmupt::ui {
 
@@ -36,6 +40,7 @@ CheckpointsDialog::CheckpointsDialog(QWidget* parent) : QDialog(parent) {
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     m_folder = new QLineEdit(this);
     m_folder->setObjectName("exportFolder");
@@ -87,12 +92,42 @@ CheckpointsDialog::CheckpointsDialog(QWidget* parent) : QDialog(parent) {
     layout->addLayout(buttons);
 }
 
+namespace {
+
+// RUN/best.json of the run these checkpoints (RUN/checkpoints/step-N) belong to; a damaged file
+// only loses the mark.
+std::optional<BestCheckpoint> bestOf(const std::vector<CheckpointInfo>& checkpoints) {
+    if (checkpoints.empty()) return std::nullopt;
+    const QString run = QFileInfo(QString::fromStdString(checkpoints.front().path)).dir().path();
+    try {
+        return read_best_checkpoint(QFileInfo(run).dir().path().toStdString());
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+}
+
+}  // namespace
+
 void CheckpointsDialog::setCheckpoints(const std::vector<CheckpointInfo>& checkpoints) {
     m_checkpoints = checkpoints;
     m_table->setRowCount(static_cast<int>(checkpoints.size()));
+    const std::optional<BestCheckpoint> best = bestOf(checkpoints);
+    m_bestRow = -1;
     for (int row = 0; row < static_cast<int>(checkpoints.size()); ++row) {
         const CheckpointInfo& c = checkpoints[static_cast<size_t>(row)];
-        m_table->setItem(row, 0, new QTableWidgetItem(QString::number(c.step)));
+        QString step = QString::number(c.step);
+        if (best && best->step == c.step) {
+            m_bestRow = row;
+            step += tr(" (best: %1 %2)")
+                        .arg(QString::fromStdString(best->metric),
+                             QString::fromStdString(format_best_value(best->value)));
+        }
+        auto* stepItem = new QTableWidgetItem(step);
+        if (row == m_bestRow)
+            stepItem->setToolTip(
+                tr("The best validation so far (trainer.best_metric, best.json); "
+                   "never pruned by keep_last"));
+        m_table->setItem(row, 0, stepItem);
         m_table->setItem(row, 1, new QTableWidgetItem(QString::fromStdString(c.path)));
         for (int k = 0; k < int(std::size(kColumns)); ++k) {
             auto it = c.metrics.find(kColumns[k]);
@@ -103,8 +138,9 @@ void CheckpointsDialog::setCheckpoints(const std::vector<CheckpointInfo>& checkp
         }
     }
     if (checkpoints.empty()) m_status->setText(tr("No complete checkpoint in this run yet."));
-    if (m_table->currentRow() < 0 && !checkpoints.empty())
-        m_table->setCurrentCell(static_cast<int>(checkpoints.size()) - 1, 0);  // the newest
+    if (m_table->currentRow() < 0 && !checkpoints.empty())  // the best, else the newest
+        m_table->setCurrentCell(
+            m_bestRow >= 0 ? m_bestRow : static_cast<int>(checkpoints.size()) - 1, 0);
     checkTarget();
 }
 

@@ -1,8 +1,9 @@
 // Checkpoints ▸ list: every complete checkpoint of the run with its step and the metrics saved
-// with it, and Export (Session::export_checkpoint) with a progress bar and Cancel. The target
-// folder (typed, or picked in a folder dialog that can create folders) is checked as it changes
-// by the engine's rule (check_export): a new or empty folder is written, an earlier export is
-// replaced only after a confirmation, anything else is refused with the reason. The dtype shows
+// with it, the best one by validation (RUN/best.json, best_checkpoint.h) marked and preselected
+// (else the newest), and Export (Session::export_checkpoint) with a progress bar and Cancel. The
+// target folder (typed, or picked in a folder dialog that can create folders) is checked as it
+// changes by the engine's rule (check_export): a new or empty folder is written, an earlier export
+// is replaced only after a confirmation, anything else is refused with the reason. The dtype shows
 // the checkpoint's own and can be changed. The dialog only asks; the main window talks to the
 // session and reports progress back.
 #pragma once
@@ -28,6 +29,7 @@ class CheckpointsDialog : public QDialog {
     void setCheckpoints(const std::vector<CheckpointInfo>& checkpoints);
     void setExportEnabled(bool enabled, const QString& why = {});
     int rowCount() const;
+    int bestRow() const { return m_bestRow; }  // -1 = the run has no best.json
     QString selectedPath() const;
     void selectRow(int row);
     // Progress of a running export: fraction in [0, 1]; finished with "" or an error.
@@ -69,6 +71,7 @@ class CheckpointsDialog : public QDialog {
     QProgressBar* m_progress;
     QLabel* m_status;
     std::vector<CheckpointInfo> m_checkpoints;
+    int m_bestRow = -1;
 };
 
 }  // namespace mmupt::ui

@@ -28,6 +28,8 @@ bool alters_trajectory(const std::string& key) {
                                                "trainer.dist_timeout_s"};
     // The collapse alarm reads the metrics; it changes when a run ends or rolls back (like
     // trainer.max_steps), never a step's samples, rewards or updates.
+    // Which checkpoint is marked best (trainer.best_metric) is not the trajectory either.
+    if (key == "trainer.best_metric") return false;
     return safe.count(key) == 0 && key.rfind("collapse.", 0) != 0;
 }
 

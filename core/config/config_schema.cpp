@@ -3,6 +3,7 @@
 // and get_field / set_field. Validation is in config_validate.cpp, YAML in config_io.cpp.
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <regex>
 #include <type_traits>
 #include <utility>
@@ -200,6 +201,18 @@ bool valid_regex(const std::string& s) {
     } catch (const std::regex_error&) {
         return false;
     }
+}
+
+// trainer.best_metric: the accuracies a validation reports (trainer_step.cpp), or none.
+const char* const kBestMetrics[] = {"val/sampled_accuracy", "val/greedy_accuracy",
+                                    "val/maj_accuracy", "none"};
+bool best_metric_ok(const std::string& s) {
+    return std::find(std::begin(kBestMetrics), std::end(kBestMetrics), s) != std::end(kBestMetrics);
+}
+std::string best_metric_rule() {
+    std::string s;
+    for (const char* c : kBestMetrics) s += (s.empty() ? "" : " | ") + std::string(c);
+    return s;
 }
 
 bool device_ok(const std::string& s) {
@@ -409,6 +422,13 @@ std::vector<Field> build_fields() {
                    Spec("steps", "log-line period (metrics.jsonl gets every step)").ge(1)),
         make_field(MMUPT_FIELD(trainer, val_every),
                    Spec("steps", "validation period on data.val_files; 0 = never").ge(0)),
+        make_field(MMUPT_FIELD(trainer, best_metric),
+                   Spec("",
+                        "with val_every > 0: the validation metric whose best step is kept as "
+                        "a checkpoint (never pruned) and named in best.json; greedy validation "
+                        "(rollout.val_temperature = 0) measures only val/greedy_accuracy, "
+                        "which is then used; none = no selection")
+                       .rule(best_metric_rule(), best_metric_ok)),
         make_field(MMUPT_FIELD(trainer, output_dir),
                    Spec("", "the run directory: config.yaml, metrics.jsonl, checkpoints")
                        .rule("non-empty", nonempty)),

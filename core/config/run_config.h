@@ -124,6 +124,8 @@ struct TrainerConfig {
     std::int64_t log_every = 1;             // steps between log lines (metrics every step)
     std::int64_t val_every = 0;             // steps between validations; 0 = never
     std::string output_dir = "runs/mmupt";  // the run directory
+    // The validation metric that picks the best checkpoint (best.json); "none" = no selection.
+    std::string best_metric = "val/sampled_accuracy";
     std::int64_t seed = 1;
     std::int64_t threads = 0;        // CPU threads for intra-op work; 0 = all cores
     std::int64_t max_bad_steps = 5;  // consecutive steps with a non-finite loss / gradient

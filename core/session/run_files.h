@@ -19,6 +19,7 @@ inline constexpr const char* kCheckpoints = "checkpoints";
 inline constexpr const char* kModelFiles = "model_files";  // tokenizer etc. every save copies
 inline constexpr const char* kAlarms = "alarms.jsonl";     // collapse alarm firings
 inline constexpr const char* kStatus = "status.json";      // running / finished / interrupted ...
+inline constexpr const char* kBest = "best.json";          // best checkpoint by validation
 inline constexpr const char* kLock = ".lock";              // flock'ed by the one writer
 }  // namespace run_files
 

@@ -85,12 +85,12 @@ CheckpointInfo CheckpointStore::commit(int step, const nlohmann::json& trainer_s
         abort(step);
         throw;
     }
-    // Only checkpoints older than the one just published (the newest complete one) go; nothing
-    // else reads them: the run's tokenizer files live in RUN/model_files.
+    // Only checkpoints older than the one just published (the newest complete one) go, never
+    // the kept (best) one; nothing else reads them: the tokenizer files live in RUN/model_files.
     if (keep_last_ > 0) {
         auto all = list_checkpoints(run_dir_);
         for (size_t i = 0; i + static_cast<size_t>(keep_last_) < all.size(); ++i) {
-            if (all[i].step >= step) continue;
+            if (all[i].step >= step || all[i].step == kept_step_) continue;
             fs::remove_all(all[i].path, ec);
             if (ec) log_warning("could not prune " + all[i].path + ": " + ec.message());
         }

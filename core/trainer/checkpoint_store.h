@@ -1,6 +1,7 @@
 // Checkpoint directories of a run: each save is written into checkpoints/.tmp-step-N, with
 // trainer_state.json last, fsynced, then renamed to checkpoints/step-N; only the newest
-// `keep_last` are kept, and only checkpoints older than the one just published are pruned.
+// `keep_last` are kept, and only checkpoints older than the one just published are pruned;
+// the step set by keep_step (the best checkpoint, best_checkpoint.h) is never pruned.
 // A crash at any point leaves either the old set or the new one complete.
 // What goes inside (model weights, optimizer state) is the trainer's business, not this file's.
 #pragma once
@@ -27,6 +28,10 @@ class CheckpointStore {
     // failure the temp directory is removed and earlier checkpoints are untouched.
     CheckpointInfo commit(int step, const nlohmann::json& trainer_state);
 
+    // A checkpoint step that pruning must keep on top of the newest keep_last (the run's best
+    // checkpoint); nullopt = none.
+    void keep_step(std::optional<int> step) { kept_step_ = step; }
+
     // Drops an unfinished save.
     void abort(int step) noexcept;
 
@@ -41,6 +46,7 @@ class CheckpointStore {
   private:
     std::string run_dir_;
     int keep_last_;
+    std::optional<int> kept_step_;
 };
 
 }  // namespace mmupt

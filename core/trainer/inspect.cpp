@@ -11,6 +11,7 @@
 #include "core/io/safetensors_file.h"
 #include "core/model/lora_io.h"
 #include "core/model/model_dir.h"
+#include "core/session/best_checkpoint.h"
 #include "core/session/run_files.h"
 #include "core/session/run_lock.h"
 #include "core/trainer/memory_plan.h"
@@ -69,6 +70,21 @@ std::string find_checkpoint(const std::string& run_dir, int step) {
     for (const auto& c : all) have += (have.empty() ? "" : ", ") + std::to_string(c.step);
     throw CheckpointError("'" + run_dir + "' has no checkpoint of step " + std::to_string(step) +
                           " (have: " + have + ")");
+}
+
+std::string find_best_checkpoint(const std::string& run_dir) {
+    const std::optional<BestCheckpoint> best = read_best_checkpoint(run_dir);
+    if (!best)
+        throw CheckpointError("'" + run_dir + "' has no " + run_files::kBest +
+                              ": the best checkpoint is chosen by validation, which needs "
+                              "data.val_files and trainer.val_every > 0 (and trainer.best_metric "
+                              "other than none); export a step with --step N or the newest "
+                              "without --step");
+    for (const auto& c : list_checkpoints(run_dir))
+        if (c.step == best->step) return c.path;
+    throw CheckpointError("'" + run_dir + "': " + run_files::kBest + " names " + best->checkpoint +
+                          ", which is not a complete checkpoint (deleted by hand?); export "
+                          "another step with --step N");
 }
 
 namespace {

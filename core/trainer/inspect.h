@@ -18,6 +18,9 @@ DatasetSummary summarize_dataset(const RunConfig& config);
 
 // A run directory's checkpoint: step -1 = the newest. Throws CheckpointError when absent.
 std::string find_checkpoint(const std::string& run_dir, int step = -1);
+// The checkpoint RUN/best.json names (best_checkpoint.h). Throws CheckpointError when the run
+// has no best.json (saying what enables it) or its checkpoint is gone.
+std::string find_best_checkpoint(const std::string& run_dir);
 struct ExportOptions {
     std::optional<Dtype> dtype;  // default: the dtype the checkpoint's weights are stored in
     bool force = false;          // replace an earlier mmupt export (never anything else)

@@ -334,6 +334,7 @@ Trainer::Trainer(const RunConfig& config, TrainingModel model, SessionObserver* 
                                                " records written after that checkpoint)"
                                          : ""));
     }
+    setup_best();  // after the resumed state: its best record
     const int64_t B = t.rollout_batch_size;
     const int64_t per_epoch = (static_cast<int64_t>(data_.examples.size()) + B - 1) / B;
     total_steps_ = static_cast<int>(t.max_steps > 0 ? t.max_steps : t.epochs * per_epoch);
@@ -399,20 +400,26 @@ RunFinished Trainer::run() {
             if (!sync_control()) break;  // data-parallel: every rank stops at the same step
             if (!wait_while_paused() || (control_ && (control_->stop || control_->cancel))) break;
             std::optional<StepMetrics> m = train_step();
-            if (!m) break;               // cancelled mid-step: nothing of it was written
-            if (!act_on_alarm()) break;  // collapse.alarm = stop: checkpoint and end below
+            if (!m) break;                      // cancelled mid-step: nothing of it was written
+            const bool go_on = act_on_alarm();  // false: collapse.alarm = stop, checkpoint below
+            if (state_.step == m->step) update_best(*m);  // not a step a rollback undid
+            if (!go_on) break;
             // A checkpoint of a step whose update was skipped as non-finite would only save a
             // broken state; the previous good one stays the resume point.
-            if (every > 0 && state_.step % every == 0 && state_.bad_steps == 0) save_checkpoint();
+            if (every > 0 && state_.step % every == 0 && state_.bad_steps == 0 &&
+                last_saved_step_ != state_.step)
+                save_checkpoint();
         }
         if (control_ && control_->cancel) {
             log(LogLevel::warning, "cancelled after step " + std::to_string(state_.step) +
                                        "; the last checkpoint is the resume point");
+            log_best();
             result.state = RunState::cancelled;
             writer_.write_status("cancelled", state_.step, total_steps_);
         } else {
             if (control_ && control_->stop) set_state(RunState::stopping);
             if (last_saved_step_ != state_.step && state_.bad_steps == 0) save_checkpoint();
+            log_best();
             result.state = RunState::finished;
             result.interrupted = state_.step < total_steps_;
             result.message = alarm_stop_;

@@ -2,8 +2,8 @@
 // (`accuracy` GRPO, `sft`) on the calling thread, which owns every tensor. Trainer::train_step
 // is the method, top to bottom (STYLE §5); run() is the loop around it: pause / stop / cancel
 // between steps, metrics and samples appended to the run directory, checkpoints every
-// trainer.save_every steps and at the end (also after a stop: status.json `interrupted`),
-// K consecutive non-finite steps fail the run.
+// trainer.save_every steps, at each new best validation (trainer_best.cpp) and at the end (also
+// after a stop: status.json `interrupted`), K consecutive non-finite steps fail the run.
 // Departures from the reference (EasyR1-based MM-UPT code), on purpose:
 //  1. Micro-batch losses are weighted by their share of the mini-batch's tokens, so gradient
 //     accumulation gives exactly the token-mean over the mini-batch (policy_update.h).
@@ -147,6 +147,10 @@ class Trainer {
     bool act_on_alarm();  // run(): after each step; false = end the run (collapse.alarm = stop)
     void roll_back(const CheckpointInfo& to);
     void validate_into(StepMetrics& metrics);  // trainer.val_every: greedy / maj accuracy
+    // Best-checkpoint selection (trainer_best.cpp): trainer.best_metric over the validations.
+    void setup_best();                       // the metric used; best.json = the resumed state
+    void update_best(const StepMetrics& m);  // a better validation: checkpoint + best.json
+    void log_best();                         // the end of run(): which one, how to export it
     void report_step(const StepMetrics& metrics, const std::vector<RolloutGroup>& groups);
     void log(LogLevel level, const std::string& message);
     void set_state(RunState state);
@@ -171,6 +175,7 @@ class Trainer {
     TrainerState state_;
     int total_steps_ = 0;
     int last_saved_step_ = -1;
+    std::string best_metric_;                // the metric selection uses; "" = no selection
     std::vector<RolloutGroup> step_groups_;  // the current step's samples.jsonl records
     struct FiredAlarm {
         int step = 0;

@@ -23,21 +23,23 @@ json to_json(const TrainerState& s) {
     json metrics = json::object();
     for (const auto& [k, v] : s.metrics)
         if (std::isfinite(v)) metrics[k] = v;
-    return {{"step", s.step},
-            {"optimizer_steps", s.optimizer_steps},
-            {"data_cursor",
-             {{"seed", s.cursor.seed},
-              {"epoch", s.cursor.epoch},
-              {"position", s.cursor.position},
-              {"dataset_size", s.cursor.dataset_size},
-              {"shuffle", s.cursor.shuffle}}},
-            {"rng",
-             {{"sampling_seed", s.sampling_seed},
-              {"scheme", "counter-based draws keyed by (seed, step, prompt, sample, position)"}}},
-            {"elapsed_s", s.elapsed_s},
-            {"bad_steps", s.bad_steps},
-            {"collapse", to_json(s.collapse)},
-            {"metrics", metrics}};
+    json j = {{"step", s.step},
+              {"optimizer_steps", s.optimizer_steps},
+              {"data_cursor",
+               {{"seed", s.cursor.seed},
+                {"epoch", s.cursor.epoch},
+                {"position", s.cursor.position},
+                {"dataset_size", s.cursor.dataset_size},
+                {"shuffle", s.cursor.shuffle}}},
+              {"rng",
+               {{"sampling_seed", s.sampling_seed},
+                {"scheme", "counter-based draws keyed by (seed, step, prompt, sample, position)"}}},
+              {"elapsed_s", s.elapsed_s},
+              {"bad_steps", s.bad_steps},
+              {"collapse", to_json(s.collapse)},
+              {"metrics", metrics}};
+    if (s.best) j["best"] = to_json(*s.best);
+    return j;
 }
 
 TrainerState trainer_state_from_json(const json& j, const std::string& source) {
@@ -62,6 +64,8 @@ TrainerState trainer_state_from_json(const json& j, const std::string& source) {
         s.bad_steps = j.value("bad_steps", 0);
         if (j.contains("collapse"))  // absent in checkpoints written before the alarm existed
             s.collapse = collapse_state_from_json(j["collapse"], source);
+        if (j.contains("best"))  // absent before best-checkpoint selection, or none yet
+            s.best = best_checkpoint_from_json(j["best"], source + " (\"best\")");
         if (j.contains("metrics") && j["metrics"].is_object())
             for (auto it = j["metrics"].begin(); it != j["metrics"].end(); ++it)
                 if (it->is_number()) s.metrics[it.key()] = it->get<double>();

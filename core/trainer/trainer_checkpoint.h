@@ -2,18 +2,20 @@
 // checkpoints/step-N/ = a Hugging Face model directory (save_model_dir, in the training dtype
 // so a resume is exact; with LoRA a PEFT adapter directory instead, lora_io.h) +
 // optimizer.safetensors (AdamW state, fp32) + trainer_state.json (step, optimizer step count, data
-// cursor, sampling seed, elapsed time, metrics), written atomically through CheckpointStore. Throws
-// CheckpointError naming the file.
+// cursor, sampling seed, elapsed time, metrics, best checkpoint), written atomically through
+// CheckpointStore. Throws CheckpointError naming the file.
 #pragma once
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "core/data/data_cursor.h"
 #include "core/model/lora.h"
 #include "core/model/model_dir.h"
+#include "core/session/best_checkpoint.h"
 #include "core/session/session_types.h"
 #include "core/trainer/adamw.h"
 #include "core/trainer/checkpoint_store.h"
@@ -37,6 +39,7 @@ struct TrainerState {
     std::map<std::string, double> metrics;  // the step's metrics (shown by the checkpoint list)
     std::string config_json;  // to_json(RunConfig) of the run at save time ("" = not recorded)
     CollapseState collapse;   // the collapse alarm's baselines, window and rollbacks
+    std::optional<BestCheckpoint> best;  // trainer.best_metric's best validation so far
 };
 
 nlohmann::json to_json(const TrainerState& state);

@@ -216,6 +216,9 @@ void Trainer::roll_back(const CheckpointInfo& to) {
     keep.armed = true;
     keep.recent = restored.collapse.recent;  // the window as it was at the checkpoint
     restored.collapse = keep;
+    // The best checkpoint stays: it is on disk (never pruned) and a valid model even when its
+    // step lies after `to` (best.json is left as it is).
+    restored.best = state_.best;
     restored.elapsed_s = elapsed;
     started_ = std::chrono::steady_clock::now();
     state_ = restored;

@@ -334,6 +334,12 @@ std::vector<Field> build_fields() {
                         "reference model")
                        .ge(0)
                        .le(10)),
+        make_field(MMUPT_FIELD(algorithm, entropy_coef),
+                   Spec("",
+                        "weight of the entropy bonus: the loss gets - coef x the token entropy, "
+                        "aggregated like the loss, which resists collapse; 0 = off (paper)")
+                       .ge(0)
+                       .le(10)),
         make_field(MMUPT_FIELD(algorithm, kl_estimator),
                    Spec("", "per-token KL estimator; k3 = low_var_kl (paper)")),
         make_field(MMUPT_FIELD(algorithm, kl_clamp),

@@ -98,6 +98,11 @@ void cross_field_checks(const RunConfig& c, Issues& out) {
                 "= reference is a majority-vote pseudo-label; set algorithm.reward = "
                 "majority_vote or algorithm.vote_source = policy");
     }
+    if (c.algorithm.reward == RewardKind::sft && c.algorithm.entropy_coef > 0) {
+        out.add("algorithm.entropy_coef",
+                "is a GRPO loss term and algorithm.reward = sft has no GRPO loss; set it to 0 "
+                "or use algorithm.reward = majority_vote / accuracy");
+    }
     if (c.collapse.window > c.collapse.baseline_steps * 100) {
         out.add("collapse.window", "must be at most 100 x collapse.baseline_steps");
     }

@@ -88,7 +88,8 @@ struct RolloutConfig {
 
 struct AlgorithmConfig {
     RewardKind reward = RewardKind::majority_vote;
-    double kl_coef = 1e-2;  // KL-in-loss coefficient; 0 disables the reference
+    double kl_coef = 1e-2;      // KL-in-loss coefficient; 0 disables the reference
+    double entropy_coef = 0.0;  // entropy bonus in the loss (verl entropy_coeff); 0 = off
     KlEstimatorKind kl_estimator = KlEstimatorKind::k3;
     double kl_clamp = 10.0;        // per-token KL clamped to [-kl_clamp, kl_clamp]
     double clip_ratio_low = 0.2;   // ratio lower bound 1 - low

@@ -39,6 +39,7 @@ GrpoLossOptions loss_options(const AlgorithmConfig& a) {
     o.clip_ratio_high = a.clip_ratio_high;
     o.clip_ratio_dual = a.dual_clip;
     o.kl_coef = a.kl_coef;
+    o.entropy_coef = a.entropy_coef;
     o.kl_estimator = a.kl_estimator == KlEstimatorKind::k1   ? KlEstimator::kK1
                      : a.kl_estimator == KlEstimatorKind::k2 ? KlEstimator::kK2
                                                              : KlEstimator::kK3;
@@ -257,6 +258,7 @@ StepMetrics Trainer::grpo_step(int step, const std::vector<Prompt>& prompts, boo
         m.values["label/pass_at_n"] = l.pass_at_g;
     }
     put_update_metrics(m, update);
+    if (config_.algorithm.entropy_coef > 0) m.values["actor/entropy_loss"] = update.entropy_loss;
     m.values["response_length/mean"] = length_sum / double(N);
     m.values["response_length/clip_ratio"] = truncated / double(N);
     m.values["response_length/vision_token_cuts"] = double(rollout.vision_token_cuts);

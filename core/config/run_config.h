@@ -16,7 +16,7 @@ enum class LossAgg { token_mean, seq_mean_token_mean, seq_mean_token_sum_norm };
 enum class VotePolicyKind { abstain, reference };
 enum class BadImagePolicy { skip, error };
 enum class ImageCheck { header, decode };
-enum class VoteSource { policy, reference };
+enum class VoteSource { policy, reference, ema };
 enum class CollapseAction { warn, stop, rollback, off };
 
 // Names as written in YAML ("token-mean", "majority_vote"); parse throws ConfigError naming key.
@@ -101,7 +101,8 @@ struct AlgorithmConfig {
     double agreement_threshold = 0.0;             // SRT tau: min majority share to reward; 0 = off
     bool soft_reward = false;                     // reward = share of the response's answer cluster
     bool skip_uniform_groups = false;             // drop groups whose rewards are all equal
-    VoteSource vote_source = VoteSource::policy;  // who votes: the policy or the frozen reference
+    VoteSource vote_source = VoteSource::policy;  // who votes: policy, frozen reference, EMA
+    double teacher_ema_decay = 0.99;  // vote_source = ema: t <- decay t + (1 - decay) policy
 };
 
 struct OptimConfig {

@@ -38,6 +38,7 @@ struct Accumulator {
         } else {
             ++stats.updates;
             grad_norm_sum += r.grad_norm;
+            if (plan.after_step) plan.after_step();
         }
     }
     UpdateStats finish() {

@@ -34,6 +34,9 @@ struct UpdatePlan {
     // empty in one process.
     std::function<double(double)> global_sum;
     std::function<void()> before_step;
+    // After each applied (not skipped) optimizer update: the EMA teacher follows the policy
+    // (algorithm.vote_source = ema). May be empty.
+    std::function<void()> after_step;
 };
 
 // Plain numbers for metrics.jsonl: means over micro-batches weighted like the loss, and over

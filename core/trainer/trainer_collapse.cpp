@@ -1,7 +1,7 @@
-// The Trainer's collapse alarm and vote safeguards (docs/collapse.md): extra voters or the
-// frozen reference as the voter (score_step), the label-free signals and the alarm of each step
-// (add_collapse_metrics), and what a firing does between steps (act_on_alarm: warn, stop,
-// rollback to the last checkpoint with a lower learning rate).
+// The Trainer's collapse alarm and vote safeguards (docs/collapse.md): extra voters, or the
+// frozen reference or the EMA teacher as the voter (score_step), the label-free signals and the
+// alarm of each step (add_collapse_metrics), and what a firing does between steps (act_on_alarm:
+// warn, stop, rollback to the last checkpoint with a lower learning rate).
 #include <ATen/ATen.h>
 #include <torch/torch.h>
 
@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/reward/collapse_signals.h"
+#include "core/trainer/ema_teacher.h"
 #include "core/trainer/trainer.h"
 #include "core/util/errors.h"
 
@@ -18,7 +19,7 @@ ScoredRollout Trainer::score_step(int step, const Rollout& rollout,
                                   const std::vector<Prompt>& prompts) {
     const AlgorithmConfig& a = config_.algorithm;
     const int64_t n = config_.rollout.n;
-    const bool teacher = a.vote_source == VoteSource::reference;
+    const bool teacher = a.vote_source != VoteSource::policy;
     const int64_t voters = config_.rollout.vote_n > 0 ? config_.rollout.vote_n : n;
     const int64_t extra = teacher ? voters : voters - n;
     if (a.reward != RewardKind::majority_vote || extra <= 0)
@@ -30,6 +31,10 @@ ScoredRollout Trainer::score_step(int step, const Rollout& rollout,
                              static_cast<uint64_t>(step));
     Rollout extra_rollout;
     if (!teacher) {
+        extra_rollout = sample_rollout(model_.policy, prompts, params, model_.dir.tokenizer);
+    } else if (a.vote_source == VoteSource::ema) {  // the policy's weights, the EMA's values
+        if (!teacher_) throw ModelError("algorithm.vote_source = ema: the EMA teacher is missing");
+        TeacherWeights swapped(*teacher_);
         extra_rollout = sample_rollout(model_.policy, prompts, params, model_.dir.tokenizer);
     } else if (model_.lora) {  // the reference is the base model: adapters off
         AdaptersDisabled base(model_.lora.get());
@@ -161,6 +166,7 @@ void Trainer::roll_back(const CheckpointInfo& to) {
     }
     TrainerState restored = read_trainer_state(to.path);
     optimizer_->load_state(read_optimizer_state(to.path), restored.optimizer_steps);
+    restore_teacher(to.path);  // the teacher the checkpoint's step voted with
     cursor_->restore(restored.cursor);
     keep.rollbacks += 1;
     keep.lr_scale *= config_.collapse.rollback_lr_factor;
@@ -173,6 +179,18 @@ void Trainer::roll_back(const CheckpointInfo& to) {
     state_ = restored;
     last_saved_step_ = state_.step;
     writer_.truncate_after(state_.step);
+}
+
+void Trainer::restore_teacher(const std::string& checkpoint_dir) {
+    if (!teacher_) return;
+    if (auto saved = read_teacher_ema(checkpoint_dir)) {
+        teacher_->load_state(*saved, checkpoint_dir + "/" + kTeacherEmaFile);
+        return;
+    }
+    // Saved while another voter was configured (resumed with --allow-config-change).
+    teacher_->reset();
+    log(LogLevel::warning, checkpoint_dir + " has no " + kTeacherEmaFile +
+                               ": the EMA teacher starts from this checkpoint's policy");
 }
 
 }  // namespace mmupt

@@ -11,6 +11,7 @@
 
 #include "core/grpo/group_advantage.h"
 #include "core/trainer/device_memory.h"
+#include "core/trainer/ema_teacher.h"
 #include "core/trainer/evaluate.h"
 #include "core/trainer/trainer.h"
 #include "core/util/errors.h"
@@ -119,6 +120,7 @@ UpdatePlan Trainer::update_plan(int64_t rows_per_prompt) const {
         config_.algorithm.reward == RewardKind::sft ? 1.0 : config_.rollout.temperature;
     const TrainerControl* control = control_;
     if (control) plan.cancelled = [control] { return control->cancel.load(); };
+    if (EmaTeacher* teacher = teacher_.get()) plan.after_step = [teacher] { teacher->update(); };
     distribute_plan(plan);  // data-parallel: this rank's slices, global denominators
     return plan;
 }

@@ -105,7 +105,8 @@ TEST(GrpoEntropyBonus, RejectsANegativeCoefficientAndMissingEntropy) {
     sft.algorithm.reward = RewardKind::sft;
     sft.algorithm.entropy_coef = 0.01;  // sft has no GRPO loss to add it to
     named = false;
-    for (const ConfigIssue& i : check_config(sft)) named = named || i.key == "algorithm.entropy_coef";
+    for (const ConfigIssue& i : check_config(sft))
+        named = named || i.key == "algorithm.entropy_coef";
     EXPECT_TRUE(named);
     c.algorithm.entropy_coef = 0.01;
     EXPECT_TRUE(check_config(c).empty());

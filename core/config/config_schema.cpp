@@ -47,7 +47,7 @@ struct EnumNames<ImageCheck> {
 };
 template <>
 struct EnumNames<VoteSource> {
-    static constexpr const char* names[] = {"policy", "reference"};
+    static constexpr const char* names[] = {"policy", "reference", "ema"};
 };
 template <>
 struct EnumNames<CollapseAction> {
@@ -332,8 +332,8 @@ std::vector<Field> build_fields() {
         make_field(MMUPT_FIELD(rollout, vote_n),
                    Spec("responses",
                         "voters per prompt (TTRL: vote over more samples than are trained on); "
-                        "0 = rollout.n; with algorithm.vote_source = reference, the reference's "
-                        "samples")
+                        "0 = rollout.n; with algorithm.vote_source = reference / ema, the "
+                        "teacher's samples")
                        .ge(0)
                        .le(1024)),
         // algorithm
@@ -345,6 +345,12 @@ std::vector<Field> build_fields() {
                    Spec("",
                         "weight of the KL-to-initial-model loss (paper: 1e-2); 0 = no "
                         "reference model")
+                       .ge(0)
+                       .le(10)),
+        make_field(MMUPT_FIELD(algorithm, entropy_coef),
+                   Spec("",
+                        "weight of the entropy bonus: the loss gets - coef x the token entropy, "
+                        "aggregated like the loss, which resists collapse; 0 = off (paper)")
                        .ge(0)
                        .le(10)),
         make_field(MMUPT_FIELD(algorithm, kl_estimator),
@@ -380,7 +386,14 @@ std::vector<Field> build_fields() {
                    Spec("",
                         "policy = the trained model's own samples vote (MM-UPT); reference = the "
                         "frozen initial model's samples vote and the policy is rewarded for "
-                        "matching them (a teacher that cannot collapse, Co-rewarding)")),
+                        "matching them (a teacher that cannot collapse, Co-rewarding); ema = the "
+                        "same with a slowly updated teacher, an EMA of the policy")),
+        make_field(MMUPT_FIELD(algorithm, teacher_ema_decay),
+                   Spec("",
+                        "vote_source = ema: after each optimizer update teacher = decay x teacher "
+                        "+ (1 - decay) x policy; 0.99 follows the policy over ~100 updates")
+                       .gt(0)
+                       .lt(1)),
         // optim
         make_field(
             MMUPT_FIELD(optim, lr),

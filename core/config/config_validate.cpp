@@ -92,11 +92,17 @@ void cross_field_checks(const RunConfig& c, Issues& out) {
                 "must be 0 or >= rollout.n (" + std::to_string(c.rollout.n) +
                     "): the policy's voters are its n trained samples plus vote_n - n more");
     }
-    if (c.algorithm.vote_source == VoteSource::reference &&
+    if (c.algorithm.vote_source != VoteSource::policy &&
         c.algorithm.reward != RewardKind::majority_vote) {
-        out.add("algorithm.vote_source",
-                "= reference is a majority-vote pseudo-label; set algorithm.reward = "
-                "majority_vote or algorithm.vote_source = policy");
+        out.add("algorithm.vote_source", std::string("= ") + to_string(c.algorithm.vote_source) +
+                                             " is a majority-vote pseudo-label; set "
+                                             "algorithm.reward = majority_vote or "
+                                             "algorithm.vote_source = policy");
+    }
+    if (c.algorithm.reward == RewardKind::sft && c.algorithm.entropy_coef > 0) {
+        out.add("algorithm.entropy_coef",
+                "is a GRPO loss term and algorithm.reward = sft has no GRPO loss; set it to 0 "
+                "or use algorithm.reward = majority_vote / accuracy");
     }
     if (c.collapse.window > c.collapse.baseline_steps * 100) {
         out.add("collapse.window", "must be at most 100 x collapse.baseline_steps");

@@ -16,7 +16,7 @@ enum class LossAgg { token_mean, seq_mean_token_mean, seq_mean_token_sum_norm };
 enum class VotePolicyKind { abstain, reference };
 enum class BadImagePolicy { skip, error };
 enum class ImageCheck { header, decode };
-enum class VoteSource { policy, reference };
+enum class VoteSource { policy, reference, ema };
 enum class CollapseAction { warn, stop, rollback, off };
 
 // Names as written in YAML ("token-mean", "majority_vote"); parse throws ConfigError naming key.
@@ -88,7 +88,8 @@ struct RolloutConfig {
 
 struct AlgorithmConfig {
     RewardKind reward = RewardKind::majority_vote;
-    double kl_coef = 1e-2;  // KL-in-loss coefficient; 0 disables the reference
+    double kl_coef = 1e-2;      // KL-in-loss coefficient; 0 disables the reference
+    double entropy_coef = 0.0;  // entropy bonus in the loss (verl entropy_coeff); 0 = off
     KlEstimatorKind kl_estimator = KlEstimatorKind::k3;
     double kl_clamp = 10.0;        // per-token KL clamped to [-kl_clamp, kl_clamp]
     double clip_ratio_low = 0.2;   // ratio lower bound 1 - low
@@ -100,7 +101,8 @@ struct AlgorithmConfig {
     double agreement_threshold = 0.0;             // SRT tau: min majority share to reward; 0 = off
     bool soft_reward = false;                     // reward = share of the response's answer cluster
     bool skip_uniform_groups = false;             // drop groups whose rewards are all equal
-    VoteSource vote_source = VoteSource::policy;  // who votes: the policy or the frozen reference
+    VoteSource vote_source = VoteSource::policy;  // who votes: policy, frozen reference, EMA
+    double teacher_ema_decay = 0.99;  // vote_source = ema: t <- decay t + (1 - decay) policy
 };
 
 struct OptimConfig {

@@ -36,12 +36,15 @@ void check(const GrpoLossInputs& in, const GrpoLossOptions& o) {
                           std::to_string(o.clip_ratio_dual));
     if (!(o.kl_coef >= 0.0))
         throw ConfigError("grpo kl_coef must be >= 0, got " + std::to_string(o.kl_coef));
+    if (!(o.entropy_coef >= 0.0))
+        throw ConfigError("grpo entropy_coef must be >= 0, got " + std::to_string(o.entropy_coef));
     if (!in.log_probs.defined() || in.log_probs.dim() != 2)
         throw ModelError("grpo_loss: log_probs must be (N, T), got " + shape_of(in.log_probs));
     check_same_shape(in.old_log_probs, "old_log_probs", in.log_probs);
     check_same_shape(in.response_mask, "response_mask", in.log_probs);
     if (o.kl_coef > 0.0) check_same_shape(in.ref_log_probs, "ref_log_probs", in.log_probs);
-    if (in.entropy.defined()) check_same_shape(in.entropy, "entropy", in.log_probs);
+    if (in.entropy.defined() || o.entropy_coef > 0.0)
+        check_same_shape(in.entropy, "entropy", in.log_probs);
     const at::Tensor& a = in.advantages;
     const bool per_response = a.defined() && a.dim() == 1 && a.size(0) == in.log_probs.size(0);
     const bool per_token = a.defined() && a.sizes() == in.log_probs.sizes();
@@ -91,6 +94,13 @@ GrpoLossOutput grpo_loss(const GrpoLossInputs& in, const GrpoLossOptions& o) {
         out.kl_loss = at::zeros({}, logp.options());
         out.loss = out.pg_loss;
     }
+    if (o.entropy_coef > 0.0) {  // the same aggregation, hence the same token weights
+        at::Tensor entropy = in.entropy.to(logp.scalar_type());  // (N, T), with its graph
+        out.entropy_loss = aggregate_loss(entropy, mask, o.aggregation, o.norm_length);
+        out.loss = out.loss - o.entropy_coef * out.entropy_loss;
+    } else {
+        out.entropy_loss = at::zeros({}, logp.options());
+    }
 
     // Metrics: no graph, one read-back each.
     at::NoGradGuard no_grad;
@@ -107,6 +117,7 @@ GrpoLossOutput grpo_loss(const GrpoLossInputs& in, const GrpoLossOptions& o) {
     m.loss = item(out.loss);
     m.pg_loss = item(out.pg_loss);
     m.kl_loss = item(out.kl_loss);
+    m.entropy_loss = item(out.entropy_loss);
     m.ppo_kl = item(masked_mean(-log_ratio, mask));
     m.clipfrac_upper_bound = item(masked_mean(upper.to(mask.scalar_type()), mask));
     m.clipfrac_lower_bound = item(masked_mean(lower.to(mask.scalar_type()), mask));

@@ -1,5 +1,6 @@
 // The GRPO objective for one (micro-)batch: PPO clipped surrogate on token ratios with
-// clip-higher and dual-clip, plus a KL penalty to the frozen reference, aggregated under a mask.
+// clip-higher and dual-clip, plus a KL penalty to the frozen reference and an optional entropy
+// bonus, aggregated under a mask.
 // Departures from the GRPO paper (DeepSeekMath), all matching the MM-UPT/EasyR1 defaults:
 //  1. Loss aggregation: token-mean over the whole mini-batch, not the paper's per-response mean
 //     (seq-mean-token-mean is available; seq-mean-token-sum-norm gives Dr. GRPO).
@@ -10,7 +11,9 @@
 //     [-10, 10] (EasyR1 "low_var_kl"); k1/k2 selectable; kl_coef = 0 turns it off.
 //  4. Advantages (group_advantage.h): unbiased std + 1e-6 as in the paper; "no std" (Dr. GRPO)
 //     is an option; groups can be dropped through the mask (DAPO dynamic sampling, SRT's tau).
-//  5. No entropy bonus; token entropy is reported when logits are given.
+//  5. Entropy: off by default (the paper has none; token entropy is still reported when given).
+//     entropy_coef > 0 subtracts coef x the entropy aggregated like the loss (verl's
+//     entropy_coeff), so minimising the loss raises the entropy: a brake on collapse.
 // Not here: computing log-probs (the model), advantages, or the optimizer step.
 // Shapes: N responses in the micro-batch, T response tokens (padded), V vocabulary.
 #pragma once
@@ -28,7 +31,8 @@ struct GrpoLossOptions {
     double kl_coef = 1e-2;         // weight of the KL term; 0 = no KL (ref_log_probs unused)
     KlEstimator kl_estimator = KlEstimator::kK3;
     LossAggregation aggregation = LossAggregation::kTokenMean;
-    double norm_length = 0.0;  // L for seq-mean-token-sum-norm; <= 0 means T
+    double norm_length = 0.0;   // L for seq-mean-token-sum-norm; <= 0 means T
+    double entropy_coef = 0.0;  // weight of the entropy bonus, >= 0; 0 = off (entropy unused)
 };
 
 struct GrpoLossInputs {
@@ -37,12 +41,14 @@ struct GrpoLossInputs {
     at::Tensor ref_log_probs;  // (N, T) frozen reference model; may be undefined if kl_coef == 0
     at::Tensor advantages;     // (N) per response, or (N, T) per token
     at::Tensor response_mask;  // (N, T) 1 for tokens that count (times the groups' keep mask)
-    at::Tensor entropy;        // (N, T) optional token entropies, only reported (token_entropy.h)
+    // (N, T) token entropies (token_entropy.h): reported when given; with entropy_coef > 0 they
+    // are required and must carry the graph to the logits (the bonus is differentiated).
+    at::Tensor entropy;
 };
 
 // Plain numbers for the metrics stream (token-means over the mask unless stated).
 struct GrpoLossMetrics {
-    double loss = 0.0;  // pg_loss + kl_coef * kl_loss
+    double loss = 0.0;  // pg_loss + kl_coef * kl_loss - entropy_coef * entropy_loss
     double pg_loss = 0.0;
     double kl_loss = 0.0;  // aggregated KL estimator to the reference (0 when off)
     double ppo_kl = 0.0;   // approx KL(old || new): token-mean of old - new (k1)
@@ -53,15 +59,17 @@ struct GrpoLossMetrics {
     double clipfrac_upper_bound = 0.0;  // A > 0 and ratio > 1 + high
     double clipfrac_lower_bound = 0.0;  // A < 0 and ratio < 1 - low
     double ratio_mean = 0.0;
-    double ratio_max = 0.0;   // over unmasked tokens (0 when none)
-    double entropy = 0.0;     // token-mean entropy when inputs.entropy is given
-    double num_tokens = 0.0;  // unmasked tokens
+    double ratio_max = 0.0;     // over unmasked tokens (0 when none)
+    double entropy = 0.0;       // token-mean entropy when inputs.entropy is given
+    double entropy_loss = 0.0;  // entropy aggregated like the loss (0 when entropy_coef = 0)
+    double num_tokens = 0.0;    // unmasked tokens
 };
 
 struct GrpoLossOutput {
-    at::Tensor loss;     // () to backpropagate
-    at::Tensor pg_loss;  // () policy-gradient part
-    at::Tensor kl_loss;  // () KL part before kl_coef (0 when off)
+    at::Tensor loss;          // () to backpropagate
+    at::Tensor pg_loss;       // () policy-gradient part
+    at::Tensor kl_loss;       // () KL part before kl_coef (0 when off)
+    at::Tensor entropy_loss;  // () aggregated entropy before entropy_coef (0 when off)
     GrpoLossMetrics metrics;
 };
 

@@ -172,8 +172,11 @@ MemoryTerms terms(const ModelConfig& m, const RunConfig& run, const MemoryPlanOp
     MemoryTerms t;
     const int64_t params = count_parameters(m);
     t.weights = params * s.b;
-    const bool kl = run.algorithm.kl_coef > 0 && run.algorithm.reward != RewardKind::sft;
-    t.reference = kl && !lora ? t.weights : 0;
+    const bool grpo = run.algorithm.reward != RewardKind::sft;
+    // load_training_model: the reference anchors the KL or votes (vote_source = reference).
+    const bool reference =
+        grpo && (run.algorithm.kl_coef > 0 || run.algorithm.vote_source == VoteSource::reference);
+    t.reference = reference && !lora ? t.weights : 0;
     const int64_t rank = o.lora_rank > 0 ? o.lora_rank : run.model.lora.rank;
     int64_t adapters = 0;
     t.trainable_parameters =
@@ -181,6 +184,10 @@ MemoryTerms terms(const ModelConfig& m, const RunConfig& run, const MemoryPlanOp
              : params - (run.model.freeze_vision ? vision_parameters(m) : 0);
     t.gradients = t.trainable_parameters * s.b;
     t.optimizer = t.trainable_parameters * (8 + (s.b == 4 ? 0 : 4));
+    const bool ema = grpo && run.algorithm.vote_source == VoteSource::ema;
+    t.teacher = ema ? t.trainable_parameters * 4 : 0;  // ema_teacher.h: fp32 whatever the dtype
+    // Its rollout swaps a cast copy into the parameters (none when they are fp32).
+    const int64_t teacher_cast = ema && s.b != 4 ? t.trainable_parameters * s.b : 0;
     const bool vision_grad = !lora && !run.model.freeze_vision;
     const Phases ph = phases(m, run, s, P, img, rows, vision_grad);
     // LoRA adds each adapter's x A (rank per token) to what the layers keep.
@@ -204,8 +211,8 @@ MemoryTerms terms(const ModelConfig& m, const RunConfig& run, const MemoryPlanOp
         t.upcast = 4 * (largest + head_rows * s.V);
     }
     const int64_t persistent =
-        t.weights + t.reference + t.gradients + t.optimizer + t.runtime + t.upcast;
-    const int64_t rollout = ph.kv + ph.decode_logits + ph.prefill;
+        t.weights + t.reference + t.teacher + t.gradients + t.optimizer + t.runtime + t.upcast;
+    const int64_t rollout = ph.kv + ph.decode_logits + ph.prefill + teacher_cast;
     const int64_t update = t.activations + ph.train_logits;
     t.peak_phase = rollout > update ? "rollout" : "update";
     t.peak = persistent + std::max(rollout, update);

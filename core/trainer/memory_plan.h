@@ -4,7 +4,8 @@
 // full fine-tuning and for LoRA, and the largest rollout.n x rollout_batch_size that fits a given
 // device memory. The arithmetic follows what this engine allocates (AdamW: fp32 moments plus an
 // fp32 master copy of non-fp32 parameters; gradients persist between steps; the reference is a
-// second copy of the weights under full training, none under LoRA); the activation and logits
+// second copy of the weights under full training, none under LoRA; the EMA teacher an fp32 copy
+// of the trainable parameters); the activation and logits
 // coefficients are per-token counts of the tensors autograd keeps, checked against measured peak
 // RSS in docs/performance.md. Upper-bound inputs: every response is max_new_tokens long, every
 // prompt max_prompt_length (or the given prompt size). Not modelled: allocator fragmentation.
@@ -31,8 +32,11 @@ struct MemoryPlanOptions {
 // Bytes of each term at the step's peak. `activations` is the configured one of
 // activations_full / activations_checkpointed.
 struct MemoryTerms {
-    int64_t weights = 0;      // the policy's parameters
-    int64_t reference = 0;    // the frozen KL reference (0 under LoRA or kl_coef = 0)
+    int64_t weights = 0;    // the policy's parameters
+    int64_t reference = 0;  // the frozen reference: KL or voter (0 under LoRA, or neither is on)
+    // algorithm.vote_source = ema: the EMA teacher, an fp32 copy of the trainable parameters,
+    // plus (bf16 / fp16 models) its cast copy during the teacher's rollout, counted there.
+    int64_t teacher = 0;
     int64_t gradients = 0;    // trainable parameters, in the parameter dtype
     int64_t optimizer = 0;    // AdamW exp_avg + exp_avg_sq (+ fp32 master) per trainable param
     int64_t activations = 0;  // saved for backward over one micro-batch, at the configured setting

@@ -22,6 +22,7 @@ struct Accumulator {
         stats.pg_loss += w * m.pg_loss;
         stats.kl_loss += w * m.kl_loss;
         stats.entropy += w * m.entropy;
+        stats.entropy_loss += w * m.entropy_loss;
         stats.ppo_kl += w * m.ppo_kl;
         stats.pg_clipfrac_higher += w * m.pg_clipfrac_higher;
         stats.pg_clipfrac_lower += w * m.pg_clipfrac_lower;
@@ -37,12 +38,13 @@ struct Accumulator {
         } else {
             ++stats.updates;
             grad_norm_sum += r.grad_norm;
+            if (plan.after_step) plan.after_step();
         }
     }
     UpdateStats finish() {
         UpdateStats s = stats;
         const double k = minis > 0 ? 1.0 / minis : 0.0;
-        for (double* v : {&s.loss, &s.pg_loss, &s.kl_loss, &s.entropy, &s.ppo_kl,
+        for (double* v : {&s.loss, &s.pg_loss, &s.kl_loss, &s.entropy, &s.entropy_loss, &s.ppo_kl,
                           &s.pg_clipfrac_higher, &s.pg_clipfrac_lower})
             *v *= k;
         s.grad_norm = s.updates > 0 ? grad_norm_sum / static_cast<double>(s.updates)
@@ -142,7 +144,9 @@ UpdateStats ppo_update(VlmModel& policy, AdamW& optimizer, const PolicyBatch& ba
                     in.ref_log_probs = batch.ref_log_probs[micro_index];
                 in.advantages = batch.advantages.narrow(0, r.row0, r.rows);  // (n)
                 in.response_mask = mb.response_mask * keep;                  // (n, t)
-                in.entropy = s.entropy.detach();
+                // The entropy score_tokens already computed: reported, and with an entropy
+                // bonus differentiated too (its graph back to the logits is kept).
+                in.entropy = loss.entropy_coef > 0 ? s.entropy : s.entropy.detach();
                 ++micro_index;
                 const double part = kept_weight(batch, r.row0, r.rows, seq_mean);
                 if (part <= 0 || denominator <= 0) continue;  // every row here was dropped

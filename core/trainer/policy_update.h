@@ -34,12 +34,16 @@ struct UpdatePlan {
     // empty in one process.
     std::function<double(double)> global_sum;
     std::function<void()> before_step;
+    // After each applied (not skipped) optimizer update: the EMA teacher follows the policy
+    // (algorithm.vote_source = ema). May be empty.
+    std::function<void()> after_step;
 };
 
 // Plain numbers for metrics.jsonl: means over micro-batches weighted like the loss, and over
 // optimizer updates for grad_norm / lr.
 struct UpdateStats {
     double loss = 0, pg_loss = 0, kl_loss = 0, entropy = 0, ppo_kl = 0;
+    double entropy_loss = 0;  // the entropy bonus's aggregated entropy (0 when it is off)
     double pg_clipfrac_higher = 0, pg_clipfrac_lower = 0;
     double grad_norm = 0;  // mean over applied updates; NaN when every update was skipped
     double lr = 0;         // of the last update

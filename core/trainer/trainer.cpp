@@ -19,6 +19,7 @@
 #include "core/dist/process_group.h"
 #include "core/model/lora_io.h"
 #include "core/session/run_files.h"
+#include "core/trainer/ema_teacher.h"
 #include "core/util/errors.h"
 
 namespace mmupt {
@@ -314,6 +315,9 @@ Trainer::Trainer(const RunConfig& config, TrainingModel model, SessionObserver* 
     o.max_grad_norm = config_.optim.grad_clip;
     std::vector<at::Tensor> trainable;
     for (const auto& named : params) trainable.push_back(named.second);
+    // The EMA teacher averages exactly what the optimizer trains (LoRA: the adapters).
+    if (config_.algorithm.vote_source == VoteSource::ema)
+        teacher_ = std::make_unique<EmaTeacher>(params, config_.algorithm.teacher_ema_decay);
     optimizer_ = std::make_unique<AdamW>(std::move(params), o);
     setup_dist(trainable);  // digests checked with the other ranks, gradient sync
     model_.policy->set_gradient_checkpointing(config_.model.gradient_checkpointing);
@@ -326,6 +330,7 @@ Trainer::Trainer(const RunConfig& config, TrainingModel model, SessionObserver* 
             state_ = read_trainer_state(*resume_from);
             cursor_->restore(state_.cursor);
             optimizer_->load_state(read_optimizer_state(*resume_from), state_.optimizer_steps);
+            restore_teacher(*resume_from);
             last_saved_step_ = state_.step;
         }
         const int dropped = writer_.truncate_after(state_.step);
@@ -376,9 +381,12 @@ CheckpointInfo Trainer::save_checkpoint() {
     TrainerState saved = state_;
     saved.elapsed_s = elapsed_s();  // state_.elapsed_s stays the time before this process
     saved.config_json = to_json(config_).dump();  // what a resume compares its config with
+    std::map<std::string, at::Tensor> teacher;
+    if (teacher_) teacher = teacher_->state_tensors();
     CheckpointInfo info =
         write_checkpoint(store_, saved, model_.policy, model_.dir, *optimizer_, model_.lora.get(),
-                         fs::absolute(config_.model.path).lexically_normal().string());
+                         fs::absolute(config_.model.path).lexically_normal().string(),
+                         teacher_ ? &teacher : nullptr);
     last_saved_step_ = state_.step;
     log(LogLevel::info, "checkpoint " + info.path);
     if (observer_) observer_->on_checkpoint(info);

@@ -38,8 +38,9 @@
 
 namespace mmupt {
 
-class DistGroup;  // core/dist/process_group.h
-class GradSync;   // core/dist/grad_sync.h
+class DistGroup;   // core/dist/process_group.h
+class GradSync;    // core/dist/grad_sync.h
+class EmaTeacher;  // core/trainer/ema_teacher.h
 
 // Run control shared with other threads: read between steps (cancel also between micro-batches).
 struct TrainerControl {
@@ -146,6 +147,8 @@ class Trainer {
                               const std::vector<Prompt>& prompts);
     bool act_on_alarm();  // run(): after each step; false = end the run (collapse.alarm = stop)
     void roll_back(const CheckpointInfo& to);
+    // algorithm.vote_source = ema: the teacher as saved in `checkpoint_dir` (resume, rollback).
+    void restore_teacher(const std::string& checkpoint_dir);
     void validate_into(StepMetrics& metrics);  // trainer.val_every: greedy / maj accuracy
     // Best-checkpoint selection (trainer_best.cpp): trainer.best_metric over the validations.
     void setup_best();                       // the metric used; best.json = the resumed state
@@ -171,6 +174,7 @@ class Trainer {
     std::unique_ptr<DataCursor> cursor_;
     std::unique_ptr<PromptBuilder> prompts_;
     std::unique_ptr<AdamW> optimizer_;
+    std::unique_ptr<EmaTeacher> teacher_;  // algorithm.vote_source = ema; else null
     RewardSetup reward_;
     TrainerState state_;
     int total_steps_ = 0;

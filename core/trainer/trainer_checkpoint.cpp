@@ -12,6 +12,7 @@
 #include "core/io/safetensors_writer.h"
 #include "core/model/lora_io.h"
 #include "core/session/run_files.h"
+#include "core/trainer/ema_teacher.h"
 #include "core/util/errors.h"
 #include "core/util/test_pause.h"
 
@@ -78,7 +79,8 @@ TrainerState trainer_state_from_json(const json& j, const std::string& source) {
 CheckpointInfo write_checkpoint(CheckpointStore& store, const TrainerState& state,
                                 const VlmModel& policy, const ModelDir& source,
                                 const AdamW& optimizer, const LoraModel* lora,
-                                const std::string& lora_base) {
+                                const std::string& lora_base,
+                                const std::map<std::string, at::Tensor>* teacher_ema) {
     const std::string tmp = store.begin(state.step);
     try {
         if (lora) {
@@ -90,6 +92,7 @@ CheckpointInfo write_checkpoint(CheckpointStore& store, const TrainerState& stat
             save_model_dir(tmp, policy, source, save);
         }
         save_safetensors((fs::path(tmp) / kOptimizerFile).string(), optimizer.state_tensors());
+        if (teacher_ema) save_safetensors((fs::path(tmp) / kTeacherEmaFile).string(), *teacher_ema);
         json j = to_json(state);
         if (!state.config_json.empty()) j["config"] = json::parse(state.config_json);
         return store.commit(state.step, j);
@@ -155,6 +158,17 @@ std::string ensure_run_model_files(const std::string& run_dir, const std::string
 std::map<std::string, at::Tensor> read_optimizer_state(const std::string& checkpoint_dir) {
     const std::string path = (fs::path(checkpoint_dir) / kOptimizerFile).string();
     if (!fs::exists(path)) throw CheckpointError(path + ": the optimizer state is missing");
+    try {
+        return load_safetensors(path, ReadMode::kStream);
+    } catch (const FormatError& e) {
+        throw CheckpointError(path + ": " + e.what());
+    }
+}
+
+std::optional<std::map<std::string, at::Tensor>> read_teacher_ema(
+    const std::string& checkpoint_dir) {
+    const std::string path = (fs::path(checkpoint_dir) / kTeacherEmaFile).string();
+    if (!fs::exists(path)) return std::nullopt;
     try {
         return load_safetensors(path, ReadMode::kStream);
     } catch (const FormatError& e) {

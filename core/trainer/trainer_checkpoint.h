@@ -2,7 +2,9 @@
 // checkpoints/step-N/ = a Hugging Face model directory (save_model_dir, in the training dtype
 // so a resume is exact; with LoRA a PEFT adapter directory instead, lora_io.h) +
 // optimizer.safetensors (AdamW state, fp32) + trainer_state.json (step, optimizer step count, data
-// cursor, sampling seed, elapsed time, metrics, best checkpoint), written atomically through
+// cursor, sampling seed, elapsed time, metrics, best checkpoint) + with
+// algorithm.vote_source = ema, teacher_ema.safetensors (the EMA teacher, fp32; ema_teacher.h),
+// written atomically through
 // CheckpointStore. Throws CheckpointError naming the file.
 #pragma once
 #include <nlohmann/json_fwd.hpp>
@@ -50,10 +52,12 @@ TrainerState trainer_state_from_json(const nlohmann::json& j, const std::string&
 // dtype (weights exact); `source` supplies tokenizer / preprocessor files. With `lora`, only
 // the adapter is written, as a PEFT adapter directory whose base is `lora_base` (the run's
 // model.path: `source.path` is the run's own copy of the tokenizer files, without weights).
+// `teacher_ema` (optional): the EMA teacher's tensors, written as teacher_ema.safetensors.
 CheckpointInfo write_checkpoint(CheckpointStore& store, const TrainerState& state,
                                 const VlmModel& policy, const ModelDir& source,
                                 const AdamW& optimizer, const LoraModel* lora = nullptr,
-                                const std::string& lora_base = {});
+                                const std::string& lora_base = {},
+                                const std::map<std::string, at::Tensor>* teacher_ema = nullptr);
 
 TrainerState read_trainer_state(const std::string& checkpoint_dir);
 // The run config a checkpoint was trained with (trainer_state.json "config", as
@@ -67,5 +71,9 @@ nlohmann::json read_checkpoint_config(const std::string& checkpoint_dir);
 // never deletes what a later save needs. Returns its path; throws CheckpointError.
 std::string ensure_run_model_files(const std::string& run_dir, const std::string& source_dir);
 std::map<std::string, at::Tensor> read_optimizer_state(const std::string& checkpoint_dir);
+// teacher_ema.safetensors of a checkpoint; nullopt when it has none (a run that voted otherwise
+// when it was saved). CheckpointError for a file that cannot be read.
+std::optional<std::map<std::string, at::Tensor>> read_teacher_ema(
+    const std::string& checkpoint_dir);
 
 }  // namespace mmupt

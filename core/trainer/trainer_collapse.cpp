@@ -1,7 +1,7 @@
-// The Trainer's collapse alarm and vote safeguards (docs/collapse.md): extra voters or the
-// frozen reference as the voter (score_step), the label-free signals and the alarm of each step
-// (add_collapse_metrics), and what a firing does between steps (act_on_alarm: warn, stop,
-// rollback to the last checkpoint with a lower learning rate).
+// The Trainer's collapse alarm and vote safeguards (docs/collapse.md): extra voters, or the
+// frozen reference or the EMA teacher as the voter (score_step), the label-free signals and the
+// alarm of each step (add_collapse_metrics), and what a firing does between steps (act_on_alarm:
+// warn, stop, rollback to the last checkpoint with a lower learning rate).
 #include <ATen/ATen.h>
 #include <torch/torch.h>
 
@@ -10,6 +10,7 @@
 
 #include "core/reward/collapse_signals.h"
 #include "core/reward/reference_drift.h"
+#include "core/trainer/ema_teacher.h"
 #include "core/trainer/trainer.h"
 #include "core/util/errors.h"
 
@@ -19,14 +20,16 @@ ScoredRollout Trainer::score_step(int step, const Rollout& rollout,
                                   const std::vector<Prompt>& prompts) {
     const AlgorithmConfig& a = config_.algorithm;
     const int64_t n = config_.rollout.n;
-    const bool teacher = a.vote_source == VoteSource::reference;
+    const bool teacher = a.vote_source != VoteSource::policy;
     const int64_t voters = config_.rollout.vote_n > 0 ? config_.rollout.vote_n : n;
     const int64_t extra = teacher ? voters : voters - n;
     const bool self_reward = a.reward == RewardKind::majority_vote;
-    // The reference's own samples for collapse/reference_drift; the teacher's serve when it votes.
+    const bool reference_votes = a.vote_source == VoteSource::reference;
+    // The reference's own samples for collapse/reference_drift; the teacher's serve when the
+    // reference is the teacher.
     const int64_t watch = self_reward ? config_.collapse.reference_samples : 0;
     const bool has_reference = model_.lora || model_.reference;
-    if (watch > 0 && !teacher && !has_reference && !warned_no_reference_) {
+    if (watch > 0 && !reference_votes && !has_reference && !warned_no_reference_) {
         warned_no_reference_ = true;
         log(LogLevel::info,
             "collapse/reference_drift is not measured: it needs the frozen reference, which this "
@@ -62,6 +65,15 @@ ScoredRollout Trainer::score_step(int step, const Rollout& rollout,
         return texts;
     };
 
+    auto sample_teacher = [&](int64_t samples) {
+        if (a.vote_source != VoteSource::ema) return sample_reference(samples, 0x7eac4e5ULL);
+        // The policy's weights holding the EMA's values for the rollout.
+        if (!teacher_) throw ModelError("algorithm.vote_source = ema: the EMA teacher is missing");
+        TeacherWeights swapped(*teacher_);
+        return sample_rollout(model_.policy, prompts, params_for(samples, 0x7eac4e5ULL),
+                              model_.dir.tokenizer);
+    };
+
     ScoredRollout scored;
     std::vector<std::vector<std::string>> reference_texts;
     if (!self_reward || extra <= 0) {
@@ -70,14 +82,14 @@ ScoredRollout Trainer::score_step(int step, const Rollout& rollout,
         ExtraVoters v;
         v.teacher = teacher;
         v.texts = per_prompt(
-            teacher ? sample_reference(extra, 0x7eac4e5ULL)
+            teacher ? sample_teacher(extra)
                     : sample_rollout(model_.policy, prompts, params_for(extra, 0x70735ULL),
                                      model_.dir.tokenizer),
             extra);
         scored = score_rollout(rollout, prompts, reward_, step, &v);
-        if (teacher) reference_texts = std::move(v.texts);
+        if (reference_votes) reference_texts = std::move(v.texts);
     }
-    if (watch > 0 && !teacher && has_reference)
+    if (watch > 0 && !reference_votes && has_reference)
         reference_texts = per_prompt(sample_reference(watch, 0x4d1f7ULL), watch);
     for (size_t b = 0; b < reference_texts.size(); ++b)
         scored.reference_answers.push_back(
@@ -209,6 +221,7 @@ void Trainer::roll_back(const CheckpointInfo& to) {
     }
     TrainerState restored = read_trainer_state(to.path);
     optimizer_->load_state(read_optimizer_state(to.path), restored.optimizer_steps);
+    restore_teacher(to.path);  // the teacher the checkpoint's step voted with
     cursor_->restore(restored.cursor);
     keep.rollbacks += 1;
     keep.lr_scale *= config_.collapse.rollback_lr_factor;
@@ -224,6 +237,18 @@ void Trainer::roll_back(const CheckpointInfo& to) {
     state_ = restored;
     last_saved_step_ = state_.step;
     writer_.truncate_after(state_.step);
+}
+
+void Trainer::restore_teacher(const std::string& checkpoint_dir) {
+    if (!teacher_) return;
+    if (auto saved = read_teacher_ema(checkpoint_dir)) {
+        teacher_->load_state(*saved, checkpoint_dir + "/" + kTeacherEmaFile);
+        return;
+    }
+    // Saved while another voter was configured (resumed with --allow-config-change).
+    teacher_->reset();
+    log(LogLevel::warning, checkpoint_dir + " has no " + kTeacherEmaFile +
+                               ": the EMA teacher starts from this checkpoint's policy");
 }
 
 }  // namespace mmupt

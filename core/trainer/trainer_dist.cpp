@@ -35,6 +35,7 @@ Combine combine_of(const std::string& key) {
                                                "actor/pg_loss",
                                                "actor/kl_loss",
                                                "actor/entropy",
+                                               "actor/entropy_loss",
                                                "actor/ppo_kl",
                                                "actor/pg_clipfrac_higher",
                                                "actor/pg_clipfrac_lower",

@@ -11,6 +11,7 @@
 
 #include "core/grpo/group_advantage.h"
 #include "core/trainer/device_memory.h"
+#include "core/trainer/ema_teacher.h"
 #include "core/trainer/evaluate.h"
 #include "core/trainer/trainer.h"
 #include "core/util/errors.h"
@@ -39,6 +40,7 @@ GrpoLossOptions loss_options(const AlgorithmConfig& a) {
     o.clip_ratio_high = a.clip_ratio_high;
     o.clip_ratio_dual = a.dual_clip;
     o.kl_coef = a.kl_coef;
+    o.entropy_coef = a.entropy_coef;
     o.kl_estimator = a.kl_estimator == KlEstimatorKind::k1   ? KlEstimator::kK1
                      : a.kl_estimator == KlEstimatorKind::k2 ? KlEstimator::kK2
                                                              : KlEstimator::kK3;
@@ -118,6 +120,7 @@ UpdatePlan Trainer::update_plan(int64_t rows_per_prompt) const {
         config_.algorithm.reward == RewardKind::sft ? 1.0 : config_.rollout.temperature;
     const TrainerControl* control = control_;
     if (control) plan.cancelled = [control] { return control->cancel.load(); };
+    if (EmaTeacher* teacher = teacher_.get()) plan.after_step = [teacher] { teacher->update(); };
     distribute_plan(plan);  // data-parallel: this rank's slices, global denominators
     return plan;
 }
@@ -259,6 +262,7 @@ StepMetrics Trainer::grpo_step(int step, const std::vector<Prompt>& prompts, boo
         m.values["label/pass_at_n"] = l.pass_at_g;
     }
     put_update_metrics(m, update);
+    if (config_.algorithm.entropy_coef > 0) m.values["actor/entropy_loss"] = update.entropy_loss;
     m.values["response_length/mean"] = length_sum / double(N);
     m.values["response_length/clip_ratio"] = truncated / double(N);
     m.values["response_length/vision_token_cuts"] = double(rollout.vision_token_cuts);

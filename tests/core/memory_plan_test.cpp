@@ -58,6 +58,32 @@ TEST(MemoryPlan, FullAndLoraTermsFollowTheEngine) {
     EXPECT_EQ(plan_memory(m, run).full.reference, 0);
 }
 
+TEST(MemoryPlan, TeachersFollowTheEngine) {
+    MMUPT_REQUIRE_SHARED_DATA();
+    const ModelConfig m = real_3b();
+    RunConfig run;  // bf16
+    run.algorithm.kl_coef = 0;
+    const MemoryPlan plain = plan_memory(m, run);
+    EXPECT_EQ(plain.full.teacher, 0);
+    // The frozen reference as voter is loaded without the KL too (load_training_model).
+    run.algorithm.vote_source = VoteSource::reference;
+    const MemoryPlan ref = plan_memory(m, run);
+    EXPECT_EQ(ref.full.reference, ref.full.weights);
+    EXPECT_EQ(ref.lora.reference, 0);
+    EXPECT_EQ(ref.full.teacher, 0);
+    // The EMA teacher: an fp32 copy of what trains (ema_teacher.h), and its bf16 cast while it
+    // samples, on top of the rollout.
+    run.algorithm.vote_source = VoteSource::ema;
+    const MemoryPlan ema = plan_memory(m, run);
+    EXPECT_EQ(ema.full.reference, 0);
+    EXPECT_EQ(ema.full.teacher, 4 * ema.full.trainable_parameters);
+    EXPECT_EQ(ema.lora.teacher, 4 * ema.lora.trainable_parameters);
+    EXPECT_GE(ema.full.peak, plain.full.peak + ema.full.teacher);
+    EXPECT_LT(ema.lora.teacher, ema.full.teacher / 50);  // the adapters only
+    run.algorithm.reward = RewardKind::sft;              // no vote, no teacher
+    EXPECT_EQ(plan_memory(m, run).full.teacher, 0);
+}
+
 TEST(MemoryPlan, LargestRolloutIsTheFitBoundary) {
     const ModelConfig m = tiny_model_config(ModelArch::qwen2_5_vl);
     RunConfig run;

@@ -1,8 +1,8 @@
 // The collapse alarm's actions and the vote safeguards on the tiny model: `stop` checkpoints and
 // ends with the reason in status.json, `rollback` returns to the checkpoint before the alarm
 // (the same samples as the first time, the learning rate lowered), resume stays exact with the
-// alarm's state, extra voters (TTRL) and the reference as voter run through a real step, and the
-// config rejects inconsistent safeguards.
+// alarm's state, extra voters (TTRL), the reference as voter and the entropy bonus run through a
+// real step, and the config rejects inconsistent safeguards.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -246,6 +246,29 @@ TEST(TrainerCollapse, ReplayGivesBackTheRunsOwnScoresAndAlarm) {
     never.threshold = 1.0;
     never.drift_threshold = 1.0;
     for (const ReplayedStep& r : replay_collapse(steps, never)) EXPECT_FALSE(r.verdict.fired);
+TEST(TrainerCollapse, EntropyBonusRunsAStepAndIsReportedOnlyWhenOn) {
+    const std::string tmp = test::temp_dir("collapse-entropy");
+    RunConfig off = tiny_run_config(tmp + "/off", 1);
+    off.model.path = sft_model();
+    off.trainer.mini_batch_size = off.trainer.rollout_batch_size;  // one update: ratio 1
+    RunConfig on = off;
+    on.trainer.output_dir = tmp + "/on";
+    on.algorithm.entropy_coef = 0.05;
+    ASSERT_EQ(test::train(off).state, RunState::finished);
+    ASSERT_EQ(test::train(on).state, RunState::finished);
+    auto first = [](const RunConfig& c) {
+        return step_metrics_from_json(read_lines(c.trainer.output_dir + "/metrics.jsonl").at(0));
+    };
+    const StepMetrics a = first(off), b = first(on);
+    EXPECT_EQ(a.values.count("actor/entropy_loss"), 0u);
+    ASSERT_EQ(b.values.count("actor/entropy_loss"), 1u);
+    // Token-mean aggregation: the bonus's entropy is the reported token entropy, and the same
+    // samples (drawn before the update) give the same pg_loss; the loss is lower by coef x H.
+    const double h = b.values.at("actor/entropy_loss");
+    EXPECT_GT(h, 0.0);
+    EXPECT_NEAR(h, b.values.at("actor/entropy"), 1e-6);
+    EXPECT_EQ(a.values.at("actor/pg_loss"), b.values.at("actor/pg_loss"));
+    EXPECT_NEAR(b.values.at("actor/loss"), a.values.at("actor/loss") - 0.05 * h, 1e-6);
 }
 
 TEST(TrainerCollapse, ConfigRejectsInconsistentSafeguards) {

@@ -54,6 +54,17 @@ class CancelAt : public SessionObserver {
     int step_;
 };
 
+// Trains `full` without a break, and `cut` cancelled once step `cancel_at` is reported and then
+// resumed from its newest checkpoint to the end.
+inline void train_whole_and_resumed(const RunConfig& full, const RunConfig& cut, int cancel_at) {
+    ASSERT_EQ(train(full).state, RunState::finished);
+    TrainerControl control;
+    CancelAt cancel(control, cancel_at);
+    ASSERT_EQ(Trainer::start(cut, &cancel, &control)->run().state, RunState::cancelled);
+    RunFinished resumed = Trainer::resume(cut.trainer.output_dir, nullptr, nullptr)->run();
+    ASSERT_EQ(resumed.state, RunState::finished) << resumed.message;
+}
+
 inline RunConfig resume_config(const std::string& dir) {
     RunConfig c = tiny_run_config(dir, 4);
     c.trainer.save_every = 2;

@@ -23,6 +23,7 @@ double gib(int64_t bytes) { return static_cast<double>(bytes) / (1LL << 30); }
 nlohmann::json terms_json(const MemoryTerms& t) {
     return {{"weights", t.weights},
             {"reference", t.reference},
+            {"teacher", t.teacher},
             {"gradients", t.gradients},
             {"optimizer", t.optimizer},
             {"activations", t.activations},
@@ -55,7 +56,8 @@ void print_table(const MemoryPlan& p, const RunConfig& c) {
         std::printf("| %s | %.2f | %.2f |\n", name, gib(a), gib(b));
     };
     row("weights", f.weights, l.weights);
-    row("KL reference weights", f.reference, l.reference);
+    row("reference weights (KL / voter)", f.reference, l.reference);
+    row("EMA teacher (fp32)", f.teacher, l.teacher);
     row("gradients", f.gradients, l.gradients);
     row("optimizer (AdamW)", f.optimizer, l.optimizer);
     row("activations, no checkpointing", f.activations_full, l.activations_full);

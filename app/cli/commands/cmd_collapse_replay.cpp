@@ -52,26 +52,25 @@ int run_collapse_replay(const std::vector<std::string>& args) {
         .flag("--json", "one JSON object per step instead of a table");
     p.parse(args);
     const std::string dir = p.get("RUN_DIR");
-    if (!std::filesystem::is_directory(dir))
-        throw DataError(dir + ": no such run directory");
+    if (!std::filesystem::is_directory(dir)) throw DataError(dir + ": no such run directory");
     const RunConfig config = load_config(dir + "/" + run_files::kConfig, p.get_all("--set"));
     const std::vector<ReplayedStep> steps =
         replay_collapse(read_metrics(dir + "/" + run_files::kMetrics), config.collapse);
     const bool json = p.has("--json");
-    if (!json)
-        std::printf("%6s %7s %7s %7s %6s\n", "step", "score", "drift", "rise", "alarm");
+    if (!json) std::printf("%6s %7s %7s %7s %6s\n", "step", "score", "drift", "rise", "alarm");
     int first = 0;
     for (const ReplayedStep& s : steps) {
         const auto& m = s.verdict.metrics;
         if (json) {
-            std::printf("%s\n", nlohmann::json{{"step", s.step},
-                                               {"score", num(s.verdict.score)},
-                                               {"reference_drift", num(m.at("collapse/reference_drift"))},
-                                               {"drift_rise", num(m.at("collapse/drift_rise"))},
-                                               {"alarm", s.verdict.fired},
-                                               {"reasons", s.verdict.reasons}}
-                                    .dump()
-                                    .c_str());
+            std::printf("%s\n",
+                        nlohmann::json{{"step", s.step},
+                                       {"score", num(s.verdict.score)},
+                                       {"reference_drift", num(m.at("collapse/reference_drift"))},
+                                       {"drift_rise", num(m.at("collapse/drift_rise"))},
+                                       {"alarm", s.verdict.fired},
+                                       {"reasons", s.verdict.reasons}}
+                            .dump()
+                            .c_str());
         } else {
             std::printf("%6d %7.3f %7.3f %7.3f %6s\n", s.step, s.verdict.score,
                         m.at("collapse/reference_drift"), m.at("collapse/drift_rise"),

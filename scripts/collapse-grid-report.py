@@ -137,6 +137,8 @@ for s in settings:
             c["in time 75"] += lead(done75) is not None and lead(done75) > 0
         if gain is not None and gain > 0:
             c[("gain", alarm is not None)] += 1
+        if gain is not None and gain < -0.01:
+            c[("loss", alarm is not None)] += 1
         sign = lambda x: "%+d" % x if x is not None else "–"
         print("| %s | %.3f -> %.3f | %s | %s | %s | %s | %s | %s | %s |" % (
             r["id"], first, last, "yes" if fell else "no", done5 if fell and done5 else "–",
@@ -151,3 +153,4 @@ for name, c in conf.items():
         c[(True, True)], c["in time 5"], c["in time 75"], c[(True, False)]))
     print("| did not fall | %d | | %d |" % (c[(False, True)], c[(False, False)]))
     print("| (of all: sampled accuracy gained) | %d | | %d |" % (c[("gain", True)], c[("gain", False)]))
+    print("| (of all: sampled accuracy fell > 1 pt) | %d | | %d |" % (c[("loss", True)], c[("loss", False)]))

@@ -246,56 +246,57 @@ TEST(TrainerCollapse, ReplayGivesBackTheRunsOwnScoresAndAlarm) {
     never.threshold = 1.0;
     never.drift_threshold = 1.0;
     for (const ReplayedStep& r : replay_collapse(steps, never)) EXPECT_FALSE(r.verdict.fired);
-    TEST(TrainerCollapse, EntropyBonusRunsAStepAndIsReportedOnlyWhenOn) {
-        const std::string tmp = test::temp_dir("collapse-entropy");
-        RunConfig off = tiny_run_config(tmp + "/off", 1);
-        off.model.path = sft_model();
-        off.trainer.mini_batch_size = off.trainer.rollout_batch_size;  // one update: ratio 1
-        RunConfig on = off;
-        on.trainer.output_dir = tmp + "/on";
-        on.algorithm.entropy_coef = 0.05;
-        ASSERT_EQ(test::train(off).state, RunState::finished);
-        ASSERT_EQ(test::train(on).state, RunState::finished);
-        auto first = [](const RunConfig& c) {
-            return step_metrics_from_json(
-                read_lines(c.trainer.output_dir + "/metrics.jsonl").at(0));
-        };
-        const StepMetrics a = first(off), b = first(on);
-        EXPECT_EQ(a.values.count("actor/entropy_loss"), 0u);
-        ASSERT_EQ(b.values.count("actor/entropy_loss"), 1u);
-        // Token-mean aggregation: the bonus's entropy is the reported token entropy, and the same
-        // samples (drawn before the update) give the same pg_loss; the loss is lower by coef x H.
-        const double h = b.values.at("actor/entropy_loss");
-        EXPECT_GT(h, 0.0);
-        EXPECT_NEAR(h, b.values.at("actor/entropy"), 1e-6);
-        EXPECT_EQ(a.values.at("actor/pg_loss"), b.values.at("actor/pg_loss"));
-        EXPECT_NEAR(b.values.at("actor/loss"), a.values.at("actor/loss") - 0.05 * h, 1e-6);
-    }
+}
 
-    TEST(TrainerCollapse, ConfigRejectsInconsistentSafeguards) {
-        RunConfig c;
-        c.rollout.n = 8;
-        c.rollout.vote_n = 4;
-        auto keys = [](const RunConfig& c) {
-            std::string k;
-            for (const auto& i : check_config(c)) k += i.key + ": " + i.message + "\n";
-            return k;
-        };
-        EXPECT_NE(keys(c).find("rollout.vote_n"), std::string::npos);
-        c.algorithm.vote_source = VoteSource::reference;  // 4 reference voters are fine
-        EXPECT_EQ(keys(c), "");
-        c.algorithm.reward = RewardKind::accuracy;
-        EXPECT_NE(keys(c).find("algorithm.vote_source"), std::string::npos);
-        RunConfig d;
-        d.collapse.threshold = 1.5;
-        d.collapse.rollback_lr_factor = 1.0;
-        d.collapse.baseline_steps = 0;
-        const std::string k = keys(d);
-        for (const char* key :
-             {"collapse.threshold", "collapse.rollback_lr_factor", "collapse.baseline_steps"})
-            EXPECT_NE(k.find(key), std::string::npos) << key << "\n" << k;
-        EXPECT_THROW(set_field(d, "collapse.alarm", "panic"), ConfigError);
-    }
+TEST(TrainerCollapse, EntropyBonusRunsAStepAndIsReportedOnlyWhenOn) {
+    const std::string tmp = test::temp_dir("collapse-entropy");
+    RunConfig off = tiny_run_config(tmp + "/off", 1);
+    off.model.path = sft_model();
+    off.trainer.mini_batch_size = off.trainer.rollout_batch_size;  // one update: ratio 1
+    RunConfig on = off;
+    on.trainer.output_dir = tmp + "/on";
+    on.algorithm.entropy_coef = 0.05;
+    ASSERT_EQ(test::train(off).state, RunState::finished);
+    ASSERT_EQ(test::train(on).state, RunState::finished);
+    auto first = [](const RunConfig& c) {
+        return step_metrics_from_json(read_lines(c.trainer.output_dir + "/metrics.jsonl").at(0));
+    };
+    const StepMetrics a = first(off), b = first(on);
+    EXPECT_EQ(a.values.count("actor/entropy_loss"), 0u);
+    ASSERT_EQ(b.values.count("actor/entropy_loss"), 1u);
+    // Token-mean aggregation: the bonus's entropy is the reported token entropy, and the same
+    // samples (drawn before the update) give the same pg_loss; the loss is lower by coef x H.
+    const double h = b.values.at("actor/entropy_loss");
+    EXPECT_GT(h, 0.0);
+    EXPECT_NEAR(h, b.values.at("actor/entropy"), 1e-6);
+    EXPECT_EQ(a.values.at("actor/pg_loss"), b.values.at("actor/pg_loss"));
+    EXPECT_NEAR(b.values.at("actor/loss"), a.values.at("actor/loss") - 0.05 * h, 1e-6);
+}
+
+TEST(TrainerCollapse, ConfigRejectsInconsistentSafeguards) {
+    RunConfig c;
+    c.rollout.n = 8;
+    c.rollout.vote_n = 4;
+    auto keys = [](const RunConfig& c) {
+        std::string k;
+        for (const auto& i : check_config(c)) k += i.key + ": " + i.message + "\n";
+        return k;
+    };
+    EXPECT_NE(keys(c).find("rollout.vote_n"), std::string::npos);
+    c.algorithm.vote_source = VoteSource::reference;  // 4 reference voters are fine
+    EXPECT_EQ(keys(c), "");
+    c.algorithm.reward = RewardKind::accuracy;
+    EXPECT_NE(keys(c).find("algorithm.vote_source"), std::string::npos);
+    RunConfig d;
+    d.collapse.threshold = 1.5;
+    d.collapse.rollback_lr_factor = 1.0;
+    d.collapse.baseline_steps = 0;
+    const std::string k = keys(d);
+    for (const char* key :
+         {"collapse.threshold", "collapse.rollback_lr_factor", "collapse.baseline_steps"})
+        EXPECT_NE(k.find(key), std::string::npos) << key << "\n" << k;
+    EXPECT_THROW(set_field(d, "collapse.alarm", "panic"), ConfigError);
+}
 
 }  // namespace
 }  // namespace mmupt

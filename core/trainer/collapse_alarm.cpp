@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "core/util/errors.h"
@@ -119,6 +120,14 @@ CollapseState collapse_state_from_json(const json& j, const std::string& source)
         throw CheckpointError(source + ": collapse.lr_scale must be in (0, 1], got " +
                               std::to_string(s.lr_scale));
     return s;
+}
+
+CollapseConfig effective_collapse_config(const RunConfig& config) {
+    CollapseConfig c = config.collapse;
+    if (config.algorithm.reward != RewardKind::majority_vote) c.alarm = CollapseAction::off;
+    if (config.algorithm.vote_source == VoteSource::reference)
+        c.drift_threshold = std::numeric_limits<double>::infinity();
+    return c;
 }
 
 CollapseVerdict observe_collapse(CollapseState& state, const CollapseRecord& record,

@@ -47,6 +47,14 @@ struct CollapseVerdict {
     std::vector<std::string> reasons;  // human sentences, strongest first (empty: none notable)
 };
 
+// The settings the alarm runs with in a run configured as `config`: `off` for supervised
+// rewards (the alarm watches self-rewards; they get the signals only), and no drift criterion
+// when the frozen reference itself votes (algorithm.vote_source = reference): the pseudo-label
+// is then the reference's own vote and cannot be pulled away from it, and the drift only
+// measures how often the reference's sampled majority is wrong where the policy is right (the
+// demo's safeguarded run fired on that at step 7 while it gained).
+CollapseConfig effective_collapse_config(const RunConfig& config);
+
 // Adds `record` to `state` and judges it. `config.alarm == off` computes everything but never
 // fires.
 CollapseVerdict observe_collapse(CollapseState& state, const CollapseRecord& record,

@@ -140,9 +140,7 @@ void Trainer::add_collapse_metrics(StepMetrics& m, const ScoredRollout& scored,
         record.reference_drift = d.drift;
         disagreement = d.disagreement;
     }
-    CollapseConfig alarm = config_.collapse;
-    // The alarm watches self-rewards; supervised GRPO gets the signals only.
-    if (config_.algorithm.reward != RewardKind::majority_vote) alarm.alarm = CollapseAction::off;
+    const CollapseConfig alarm = effective_collapse_config(config_);
     CollapseVerdict verdict = observe_collapse(state_.collapse, record, alarm);
     for (const auto& [k, v] : verdict.metrics) m.values[k] = v;
     m.values["collapse/reference_disagreement"] = disagreement;

@@ -189,6 +189,16 @@ TEST(CollapseAlarm, DriftFromTheReferenceFiresWhileTheScoreStaysLow) {
     EXPECT_EQ(firings(&drifting, higher, 12).size(), 0u);
 }
 
+TEST(CollapseAlarm, TheReferenceAsVoterTurnsTheDriftCriterionOff) {
+    RunConfig run;
+    EXPECT_EQ(firings(&drifting, effective_collapse_config(run), 12).size(), 1u);
+    run.algorithm.vote_source = VoteSource::reference;  // its own vote is the label
+    EXPECT_TRUE(firings(&drifting, effective_collapse_config(run), 12).empty());
+    EXPECT_EQ(firings(&collapsing, effective_collapse_config(run), 20).size(), 1u);  // the score
+    run.algorithm.reward = RewardKind::accuracy;
+    EXPECT_EQ(effective_collapse_config(run).alarm, CollapseAction::off);
+}
+
 TEST(CollapseAlarm, NoisyFlatDriftAndUnmeasuredDriftNeverFire) {
     std::vector<double> scores;
     EXPECT_TRUE(firings(&noisy_flat_drift, CollapseConfig{}, 40, &scores).empty());

@@ -54,8 +54,8 @@ int run_collapse_replay(const std::vector<std::string>& args) {
     const std::string dir = p.get("RUN_DIR");
     if (!std::filesystem::is_directory(dir)) throw DataError(dir + ": no such run directory");
     const RunConfig config = load_config(dir + "/" + run_files::kConfig, p.get_all("--set"));
-    const std::vector<ReplayedStep> steps =
-        replay_collapse(read_metrics(dir + "/" + run_files::kMetrics), config.collapse);
+    const std::vector<ReplayedStep> steps = replay_collapse(
+        read_metrics(dir + "/" + run_files::kMetrics), effective_collapse_config(config));
     const bool json = p.has("--json");
     if (!json) std::printf("%6s %7s %7s %7s %6s\n", "step", "score", "drift", "rise", "alarm");
     int first = 0;

@@ -145,14 +145,14 @@ void MetricsPanel::addCollapseCards() {
          tr("Share of checkable responses whose boxed answer differs from the last number or "
             "choice in their own reasoning. Rises when the box leaves the reasoning "
             "(\"there are 8. \\boxed{9}\"). A gap where no response was checkable.")},
-        {"collapse/reference_drift", tr("Drift from the reference"),
+        {"collapse/reference_drift", tr("Drift from reference"),
          tr("Per prompt: the share of samples in the policy's own majority minus the share that "
             "agree with the frozen reference's majority, averaged. Flat while training sharpens "
             "what the reference already believed; rises when the vote pulls the policy onto "
             "answers the reference did not favour, even when they stay diverse and reasoned. "
             "The alarm also fires when its rise reaches collapse.drift_threshold. A gap where "
             "the reference was not sampled (collapse.reference_samples = 0, or no reference).")},
-        {"collapse/reference_disagreement", tr("Disagreement with the reference"),
+        {"collapse/reference_disagreement", tr("Reference disagreement"),
          tr("Share of prompts whose majority answer differs from the frozen reference's "
             "majority. Noisy on a weak base (two votes of the same model disagree too); read "
             "its trend.")},

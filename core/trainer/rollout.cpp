@@ -120,12 +120,8 @@ ScoredRollout score_rollout(const Rollout& rollout, const std::vector<Prompt>& p
         if (rewarded.vote) {
             vote = *rewarded.vote;
         } else {
-            ExtractOptions extract;
-            extract.question = group.question;
-            std::vector<std::optional<std::string>> answers;
-            for (const auto& text : group.responses)
-                answers.push_back(extract_answer(text, extract));
-            vote = majority_vote(group.group_id, answers, reward.vote);
+            vote = majority_vote(group.group_id, extract_answers(group.responses, group.question),
+                                 reward.vote);
         }
         out.rewards.insert(out.rewards.end(), rewarded.rewards.begin(), rewarded.rewards.end());
         out.policy_majority.push_back(voters && voters->teacher ? own_majority

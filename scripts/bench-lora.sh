@@ -43,15 +43,18 @@ done
 python3 - "$work" <<'PY'
 import json, sys
 work = sys.argv[1]
-print("| run | s / step | rollout s | update s | peak RSS MiB |")
-print("|---|---|---|---|---|")
+print("| run | s / step | rollout s | vote s | update s | old-policy s | reference s | "
+      "policy fwd+bwd+opt s | peak RSS MiB |")
+print("|---|---|---|---|---|---|---|---|---|")
 import os
 for name in ["full", "side", "merge"]:
     if not os.path.exists(f"{work}/{name}.rss"): continue
     rows = [json.loads(l) for l in open(f"{work}/{name}/metrics.jsonl")][1:]
-    avg = lambda k: sum(r[k] for r in rows) / len(rows)
+    avg = lambda k: sum(r.get(k) or 0.0 for r in rows) / len(rows)
     rss = int(open(f"{work}/{name}.rss").read().split()[-1]) / 1024
     print(f"| {name} | {avg('timing_s/step'):.2f} | {avg('timing_s/rollout'):.2f} | "
-          f"{avg('timing_s/update'):.2f} | {rss:.0f} |")
+          f"{avg('timing_s/vote'):.2f} | {avg('timing_s/update'):.2f} | "
+          f"{avg('timing_s/old_log_probs'):.2f} | {avg('timing_s/ref_log_probs'):.2f} | "
+          f"{avg('timing_s/policy_update'):.2f} | {rss:.0f} |")
 PY
 echo "bench-lora: runs in $work"

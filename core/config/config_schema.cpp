@@ -394,6 +394,14 @@ std::vector<Field> build_fields() {
                         "+ (1 - decay) x policy; 0.99 follows the policy over ~100 updates")
                        .gt(0)
                        .lt(1)),
+        make_field(MMUPT_FIELD(algorithm, teacher_temperature),
+                   Spec("",
+                        "vote_source = reference / ema: sampling temperature of the teacher's "
+                        "voting samples (0 = rollout.temperature). Lower, its majority nears its "
+                        "greedy answer, which a weak model gets right more often than its "
+                        "samples' majority; the policy still samples at rollout.temperature")
+                       .ge(0)
+                       .le(4)),
         // optim
         make_field(
             MMUPT_FIELD(optim, lr),

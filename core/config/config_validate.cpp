@@ -92,6 +92,11 @@ void cross_field_checks(const RunConfig& c, Issues& out) {
                 "must be 0 or >= rollout.n (" + std::to_string(c.rollout.n) +
                     "): the policy's voters are its n trained samples plus vote_n - n more");
     }
+    if (c.algorithm.teacher_temperature > 0 && c.algorithm.vote_source == VoteSource::policy) {
+        out.add("algorithm.teacher_temperature",
+                "only applies to a teacher's votes; set algorithm.vote_source = reference or "
+                "ema, or leave it at 0");
+    }
     if (c.algorithm.vote_source != VoteSource::policy &&
         c.algorithm.reward != RewardKind::majority_vote) {
         out.add("algorithm.vote_source", std::string("= ") + to_string(c.algorithm.vote_source) +

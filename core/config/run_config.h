@@ -102,7 +102,8 @@ struct AlgorithmConfig {
     bool soft_reward = false;                     // reward = share of the response's answer cluster
     bool skip_uniform_groups = false;             // drop groups whose rewards are all equal
     VoteSource vote_source = VoteSource::policy;  // who votes: policy, frozen reference, EMA
-    double teacher_ema_decay = 0.99;  // vote_source = ema: t <- decay t + (1 - decay) policy
+    double teacher_ema_decay = 0.99;   // vote_source = ema: t <- decay t + (1 - decay) policy
+    double teacher_temperature = 0.0;  // the teacher's voting samples; 0 = rollout.temperature
 };
 
 struct OptimConfig {

@@ -26,7 +26,8 @@ ScoredRollout Trainer::score_step(int step, const Rollout& rollout,
     const bool self_reward = a.reward == RewardKind::majority_vote;
     const bool reference_votes = a.vote_source == VoteSource::reference;
     // The reference's own samples for collapse/reference_drift; the teacher's serve when the
-    // reference is the teacher.
+    // reference is the teacher (at algorithm.teacher_temperature, if set: the drift is then
+    // measured against its near-greedy majority; the alarm ignores it then, collapse_alarm.h).
     const int64_t watch = self_reward ? config_.collapse.reference_samples : 0;
     const bool has_reference = model_.lora || model_.reference;
     if (watch > 0 && !reference_votes && !has_reference && !warned_no_reference_) {
@@ -37,14 +38,16 @@ ScoredRollout Trainer::score_step(int step, const Rollout& rollout,
             "to watch it, or collapse.reference_samples = 0 to silence this");
     }
     // Voters and watchers draw from their own streams: (seed ^ tag, step, prompt, sample).
-    auto params_for = [&](int64_t samples, uint64_t tag) {
+    auto params_for = [&](int64_t samples, uint64_t tag, double temperature = 0.0) {
         GenerationParams params = generation_params(step);
         params.num_samples = static_cast<int>(samples);
         params.seed = sample_key(state_.sampling_seed ^ tag, static_cast<uint64_t>(step));
+        if (temperature > 0) params.sampling.temperature = temperature;
         return params;
     };
-    auto sample_reference = [&](int64_t samples, uint64_t tag) {
-        const GenerationParams params = params_for(samples, tag);
+    // The teacher may vote at its own temperature; the drift watch samples at the rollout's.
+    auto sample_reference = [&](int64_t samples, uint64_t tag, double temperature = 0.0) {
+        const GenerationParams params = params_for(samples, tag, temperature);
         if (model_.lora) {  // the reference is the base model: adapters off
             AdaptersDisabled base(model_.lora.get());
             return sample_rollout(model_.policy, prompts, params, model_.dir.tokenizer);
@@ -66,11 +69,12 @@ ScoredRollout Trainer::score_step(int step, const Rollout& rollout,
     };
 
     auto sample_teacher = [&](int64_t samples) {
-        if (a.vote_source != VoteSource::ema) return sample_reference(samples, 0x7eac4e5ULL);
+        const double t = a.teacher_temperature;
+        if (a.vote_source != VoteSource::ema) return sample_reference(samples, 0x7eac4e5ULL, t);
         // The policy's weights holding the EMA's values for the rollout.
         if (!teacher_) throw ModelError("algorithm.vote_source = ema: the EMA teacher is missing");
         TeacherWeights swapped(*teacher_);
-        return sample_rollout(model_.policy, prompts, params_for(samples, 0x7eac4e5ULL),
+        return sample_rollout(model_.policy, prompts, params_for(samples, 0x7eac4e5ULL, t),
                               model_.dir.tokenizer);
     };
 

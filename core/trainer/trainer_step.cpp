@@ -223,19 +223,25 @@ StepMetrics Trainer::grpo_step(int step, const std::vector<Prompt>& prompts, boo
     at::Tensor keep = adv.keep.to(at::kCPU, at::kByte).contiguous();  // (N) 0/1
     batch.keep.assign(keep.data_ptr<uint8_t>(), keep.data_ptr<uint8_t>() + N);
     const bool single_update = plan.ppo_epochs == 1 && plan.mini_rows >= N;
+    const auto t_old = Clock::now();
     if (!single_update) batch.old_log_probs = score_micro_batches(model_.policy, seq, plan);
+    const double old_s = seconds_since(t_old);
+    const auto t_ref = Clock::now();
     if (model_.reference && config_.algorithm.kl_coef > 0)
         batch.ref_log_probs = score_micro_batches(model_.reference, seq, plan);
     if (model_.lora && config_.algorithm.kl_coef > 0) {  // the base model: adapters off
         AdaptersDisabled base(model_.lora.get());
         batch.ref_log_probs = score_micro_batches(model_.policy, seq, plan);
     }
+    const double ref_s = seconds_since(t_ref);
     seed_lora_dropout(step);
 
     // 5. PPO: mini-batches of prompts, micro-batches of responses, KL in the loss, AdamW.
+    const auto t_policy = Clock::now();
     UpdateStats update =
         ppo_update(model_.policy, *optimizer_, batch, loss_options(config_.algorithm), plan);
     if (update.cancelled) return cancelled = true, m;
+    const double policy_s = seconds_since(t_policy);
     const double update_s = seconds_since(t_update);
 
     // 6. Report: label-free vote statistics first, hidden-label diagnostics when present.
@@ -269,6 +275,10 @@ StepMetrics Trainer::grpo_step(int step, const std::vector<Prompt>& prompts, boo
     m.values["timing_s/rollout"] = rollout_s;
     m.values["timing_s/update"] = update_s;
     m.values["timing_s/vote"] = vote_s;
+    // Parts of timing_s/update: where a step's time goes (docs/trainer.md, LoRA against full).
+    m.values["timing_s/old_log_probs"] = old_s;  // 0 when one update per rollout needs none
+    m.values["timing_s/ref_log_probs"] = ref_s;
+    m.values["timing_s/policy_update"] = policy_s;  // forward, backward, optimizer
     const double trained = double(seq.attention_mask.sum().item<int64_t>());  // prompt + response
     m.values["perf/step_tokens"] = trained;
     m.values["perf/rollout_tokens_per_s"] = double(rollout.stats.generated_tokens) / rollout_s;

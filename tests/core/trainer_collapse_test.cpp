@@ -178,6 +178,42 @@ TEST(TrainerCollapse, ExtraVotersAndTheReferenceAsVoterRunAStep) {
     }
 }
 
+TEST(TrainerCollapse, TheTeacherVotesAtItsOwnTemperature) {
+    // A reference teacher whose 4 votes are drawn near-greedily agrees with itself in every
+    // group (share 1, or 0 when its one answer has no box); at the rollout's T = 1 it need not.
+    const std::string tmp = test::temp_dir("collapse-teacher-t");
+    auto config = [&](const std::string& name, double teacher_t) {
+        RunConfig c = tiny_run_config(tmp + "/" + name, 1);
+        c.model.path = sft_model();
+        c.algorithm.vote_source = VoteSource::reference;
+        c.algorithm.kl_coef = 0.0;
+        c.rollout.vote_n = 4;
+        c.rollout.temperature = 1.0;
+        c.algorithm.teacher_temperature = teacher_t;
+        return c;
+    };
+    auto shares = [](const RunConfig& c) {
+        std::vector<double> out;
+        for (const auto& line : read_lines(c.trainer.output_dir + "/samples.jsonl"))
+            out.push_back(rollout_group_from_json(line).majority_ratio);
+        return out;
+    };
+    RunConfig cold = config("cold", 1e-4), warm = config("warm", 0.0);
+    ASSERT_EQ(test::train(cold).state, RunState::finished);
+    ASSERT_EQ(test::train(warm).state, RunState::finished);
+    const std::vector<double> a = shares(cold), b = shares(warm);
+    ASSERT_FALSE(a.empty());
+    int agreed = 0;
+    for (double r : a) {
+        EXPECT_TRUE(r == 0.0 || r == 1.0) << r;
+        agreed += r == 1.0;
+    }
+    EXPECT_GT(agreed, 0) << "the SFT model's greedy answers should carry a box";
+    bool split = false;
+    for (double r : b) split = split || (r > 0.0 && r < 1.0);
+    EXPECT_TRUE(split) << "at T = 1 some teacher's 4 votes should disagree";
+}
+
 TEST(TrainerCollapse, ReferenceDriftIsWatchedWithoutChangingTraining) {
     const std::string tmp = test::temp_dir("collapse-drift");
     auto config = [&](const std::string& name, int64_t samples) {
@@ -287,6 +323,11 @@ TEST(TrainerCollapse, ConfigRejectsInconsistentSafeguards) {
     EXPECT_EQ(keys(c), "");
     c.algorithm.reward = RewardKind::accuracy;
     EXPECT_NE(keys(c).find("algorithm.vote_source"), std::string::npos);
+    RunConfig t;
+    t.algorithm.teacher_temperature = 0.3;  // no teacher votes: the setting would do nothing
+    EXPECT_NE(keys(t).find("algorithm.teacher_temperature"), std::string::npos);
+    t.algorithm.vote_source = VoteSource::ema;
+    EXPECT_EQ(keys(t), "");
     RunConfig d;
     d.collapse.threshold = 1.5;
     d.collapse.rollback_lr_factor = 1.0;

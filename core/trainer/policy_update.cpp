@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/trainer/prefix_scoring.h"
 #include "core/util/test_pause.h"
 
 namespace mmupt {
@@ -99,8 +100,11 @@ std::vector<at::Tensor> score_micro_batches(VlmModel& model, const SequenceBatch
     for (const auto& mini : plan_micro_batches(batch.num_rows(), plan.mini_rows, plan.micro_rows))
         for (const RowRange& r : mini) {
             MicroBatch mb = make_micro_batch(batch, r.row0, r.rows, plan.device);
+            // G rows of a prompt share it: prefill it once (prefix_scoring.h).
             out.push_back(
-                model->score_tokens(mb.inputs, mb.response_mask, plan.temperature).logprobs);
+                plan.shared_prefix && shares_prompts(batch, mb)
+                    ? score_shared_prefix(model, batch, mb, plan.temperature)
+                    : model->score_tokens(mb.inputs, mb.response_mask, plan.temperature).logprobs);
         }
     model->train(was_training);
     return out;

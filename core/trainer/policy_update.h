@@ -26,6 +26,9 @@ struct UpdatePlan {
     double base_lr = 1e-6;     // before warm-up
     int64_t warmup_steps = 0;  // optimizer steps
     double temperature = 1.0;  // log-probs of softmax(logits / T): the rollout's T for GRPO
+    // Old-policy / reference passes prefill each prompt once for its K rows (prefix_scoring.h);
+    // false scores the packed rows (the environment's MMUPT_PREFIX_SCORING=0, for benchmarks).
+    bool shared_prefix = true;
     at::Device device = at::kCPU;
     std::function<bool()> cancelled;  // checked between micro-batches; may be empty
     // Data-parallel runs (core/dist): `global_sum` sums a mini-batch's loss denominator over the

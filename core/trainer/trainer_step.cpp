@@ -118,6 +118,8 @@ UpdatePlan Trainer::update_plan(int64_t rows_per_prompt) const {
     // SFT (K = 1 target per prompt) at T = 1.
     plan.temperature =
         config_.algorithm.reward == RewardKind::sft ? 1.0 : config_.rollout.temperature;
+    const char* prefix = std::getenv("MMUPT_PREFIX_SCORING");
+    plan.shared_prefix = !(prefix && std::string(prefix) == "0");
     const TrainerControl* control = control_;
     if (control) plan.cancelled = [control] { return control->cancel.load(); };
     if (EmaTeacher* teacher = teacher_.get()) plan.after_step = [teacher] { teacher->update(); };

@@ -6,6 +6,7 @@
 #include <ATen/ATen.h>
 
 #include "core/trainer/policy_update.h"
+#include "core/trainer/prefix_scoring.h"
 #include "core/util/errors.h"
 #include "tests/core/model_test_util.h"
 
@@ -115,6 +116,38 @@ TEST(TrainerBatch, CachedImageFeaturesScoreLikeEncodingInThePass) {
         at::Tensor la = m->score_tokens(a.inputs, a.response_mask).logprobs;
         at::Tensor lb = m->score_tokens(b.inputs, b.response_mask).logprobs;
         EXPECT_LT((la - lb).abs().max().item<double>(), 1e-5) << row0 << "+" << rows;
+    }
+}
+
+// The old-policy / reference passes prefill each prompt once and decode its K responses in
+// one multi-token step: the same log-probs as scoring the packed rows, with left-padded prompts
+// of different lengths, right-padded responses, images encoded in the pass or cached, T != 1.
+TEST(TrainerBatch, SharedPrefixScoresLikeThePackedRows) {
+    for (ModelArch arch : {ModelArch::qwen2_vl, ModelArch::qwen2_5_vl}) {
+        VlmModel m = test::tiny_model(arch);
+        m->eval();
+        auto prompts = make_prompts(m->config(), 3, true);
+        SequenceBatch plain = pack_sequences(prompts, make_responses(3, 4), 4, 0);
+        SequenceBatch cached = plain;
+        cache_image_features(cached, m);
+        at::NoGradGuard no_grad;
+        for (const SequenceBatch* b : {&plain, &cached})
+            for (auto [row0, rows] : {std::pair<int64_t, int64_t>{0, 12}, {4, 4}, {4, 8}})
+                for (double T : {1.0, 0.7}) {
+                    MicroBatch mb = make_micro_batch(*b, row0, rows, at::kCPU);
+                    ASSERT_TRUE(shares_prompts(*b, mb));
+                    at::Tensor want = m->score_tokens(mb.inputs, mb.response_mask, T).logprobs;
+                    at::Tensor got = score_shared_prefix(m, *b, mb, T);
+                    ASSERT_EQ(got.sizes(), want.sizes());
+                    EXPECT_LT((got - want).abs().max().item<double>(), 1e-5)
+                        << static_cast<int>(arch) << " rows " << row0 << "+" << rows << " T " << T;
+                    EXPECT_EQ(((got != 0) != (mb.response_mask != 0)).sum().item<int64_t>(), 0);
+                }
+        // Rows that split a prompt's group are scored the packed way.
+        EXPECT_FALSE(shares_prompts(plain, make_micro_batch(plain, 6, 2, at::kCPU)));
+        EXPECT_FALSE(shares_prompts(plain, make_micro_batch(plain, 3, 3, at::kCPU)));
+        SequenceBatch sft = pack_sequences(prompts, make_responses(3, 1), 1, 0);
+        EXPECT_FALSE(shares_prompts(sft, make_micro_batch(sft, 0, 3, at::kCPU)));
     }
 }
 

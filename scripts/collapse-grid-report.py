@@ -17,8 +17,9 @@ below that of its first 5. When is the fall complete? Two readings, both reporte
 (the fall has reached the size that makes it a fall; with 16 prompts per step one easy first
 batch can put this at step 6), "75 %" = the first step whose trailing 5-step mean has covered 75 %
 of the whole fall (first 5 -> last 5). Lead = that step - the alarm's first step; the alarm is in
-time when the lead is > 0. Seed 1 is where collapse.drift_threshold was chosen; seeds 2 and 3
-are held out and get their own confusion table."""
+time when the lead is > 0. The seeds where the alarm's settings were chosen get one confusion
+table and the others, held out, another: CHOSEN_SEEDS (default "1"; seed 1 chose the first
+threshold, seeds 1-3 the second, docs/demo.md)."""
 import json
 import os
 import subprocess
@@ -105,6 +106,7 @@ print("safeguards on, runs: %d; runs more than 1 point below their base: %d %s" 
 print()
 print("| run (safeguards off) | label acc first 5 -> last 5 | fell >= 5 pts | complete (5 pts) | complete (75 %) | alarm | lead (5 pts) | lead (75 %) | sampled gain |")
 print("|---|---|---|---:|---:|---:|---:|---:|---:|")
+chosen_seeds = os.environ.get("CHOSEN_SEEDS", "1").split()
 conf = {g: defaultdict(int) for g in ("chosen", "held out")}
 for s in settings:
     for seed, r in sorted(by.get((s, "off"), {}).items()):
@@ -130,7 +132,7 @@ for s in settings:
         key = (r["base"], r["T"], seed)
         gain = float(r["sampled"]) - base[key] if key in base else None
         lead = lambda done: (done - alarm) if (done and alarm) else None
-        c = conf["chosen" if seed == "1" else "held out"]
+        c = conf["chosen" if seed in chosen_seeds else "held out"]
         c[(fell, alarm is not None)] += 1
         if fell and alarm is not None:
             c["in time 5"] += lead(done5) is not None and lead(done5) > 0

@@ -29,15 +29,22 @@ at::Tensor score_shared_prefix(VlmModel& model, const SequenceBatch& batch, cons
     KvCache cache;
     at::Tensor first = model->prefill(prompt, cache, /*reserve=*/R);  // (B, V): predicts token P
     cache.repeat_interleave(K);
-    std::vector<at::Tensor> logits{first.repeat_interleave(K, 0).unsqueeze(1)};  // (n, 1, V)
-    at::Tensor ids = mb.inputs.input_ids.narrow(1, P, R);                        // (n, R)
+    at::Tensor ids = mb.inputs.input_ids.narrow(1, P, R);  // (n, R)
+    // log softmax(logits / T) at `targets`, one part at a time: at a real vocabulary the
+    // (n, R, V) logits are the pass's largest tensors, so no concatenated copy of them.
+    auto logprobs = [&](at::Tensor logits, const at::Tensor& targets) {  // (n, r, V) -> (n, r)
+        logits = logits.to(at::kFloat);
+        if (temperature != 1.0) logits.div_(temperature);
+        return at::log_softmax(logits, -1).gather(2, targets.unsqueeze(2)).squeeze(2);
+    };
+    std::vector<at::Tensor> parts{
+        logprobs(first.repeat_interleave(K, 0).unsqueeze(1), ids.narrow(1, 0, 1))};  // (n, 1)
     if (R > 1) {  // responses but their last token: the logits predicting tokens P+1 .. t-1
         at::Tensor step_mask = mb.inputs.attention_mask.narrow(1, P, R - 1);
-        logits.push_back(model->decode_step(ids.narrow(1, 0, R - 1), cache, step_mask));
+        parts.push_back(logprobs(model->decode_step(ids.narrow(1, 0, R - 1), cache, step_mask),
+                                 ids.narrow(1, 1, R - 1)));  // (n, R-1)
     }
-    at::Tensor x = at::cat(logits, 1).to(at::kFloat);  // (n, R, V)
-    if (temperature != 1.0) x = x / temperature;
-    at::Tensor lp = at::log_softmax(x, -1).gather(2, ids.unsqueeze(2)).squeeze(2);  // (n, R)
+    at::Tensor lp = at::cat(parts, 1);  // (n, R)
     at::Tensor out = at::zeros({n, t}, lp.options());
     out.narrow(1, P, R).copy_(lp * mb.response_mask.narrow(1, P, R));
     return out;

@@ -349,9 +349,10 @@ std::vector<Field> build_fields() {
                        .le(10)),
         make_field(MMUPT_FIELD(algorithm, entropy_coef),
                    Spec("",
-                        "weight of the entropy bonus: the loss gets - coef x the token entropy, "
-                        "aggregated like the loss, which resists collapse; 0 = off (paper)")
-                       .ge(0)
+                        "weight of the entropy term: the loss gets - coef x the token entropy, "
+                        "aggregated like the loss; > 0 is a bonus that resists collapse, < 0 "
+                        "minimises entropy (sharpens toward the policy's mode); 0 = off (paper)")
+                       .ge(-10)
                        .le(10)),
         make_field(MMUPT_FIELD(algorithm, kl_estimator),
                    Spec("", "per-token KL estimator; k3 = low_var_kl (paper)")),

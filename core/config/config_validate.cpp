@@ -104,7 +104,7 @@ void cross_field_checks(const RunConfig& c, Issues& out) {
                                              "algorithm.reward = majority_vote or "
                                              "algorithm.vote_source = policy");
     }
-    if (c.algorithm.reward == RewardKind::sft && c.algorithm.entropy_coef > 0) {
+    if (c.algorithm.reward == RewardKind::sft && c.algorithm.entropy_coef != 0) {
         out.add("algorithm.entropy_coef",
                 "is a GRPO loss term and algorithm.reward = sft has no GRPO loss; set it to 0 "
                 "or use algorithm.reward = majority_vote / accuracy");

@@ -3,6 +3,7 @@
 
 #include <ATen/ATen.h>
 
+#include <cmath>
 #include <sstream>
 
 #include "core/util/errors.h"
@@ -36,14 +37,15 @@ void check(const GrpoLossInputs& in, const GrpoLossOptions& o) {
                           std::to_string(o.clip_ratio_dual));
     if (!(o.kl_coef >= 0.0))
         throw ConfigError("grpo kl_coef must be >= 0, got " + std::to_string(o.kl_coef));
-    if (!(o.entropy_coef >= 0.0))
-        throw ConfigError("grpo entropy_coef must be >= 0, got " + std::to_string(o.entropy_coef));
+    if (!std::isfinite(o.entropy_coef))
+        throw ConfigError("grpo entropy_coef must be finite, got " +
+                          std::to_string(o.entropy_coef));
     if (!in.log_probs.defined() || in.log_probs.dim() != 2)
         throw ModelError("grpo_loss: log_probs must be (N, T), got " + shape_of(in.log_probs));
     check_same_shape(in.old_log_probs, "old_log_probs", in.log_probs);
     check_same_shape(in.response_mask, "response_mask", in.log_probs);
     if (o.kl_coef > 0.0) check_same_shape(in.ref_log_probs, "ref_log_probs", in.log_probs);
-    if (in.entropy.defined() || o.entropy_coef > 0.0)
+    if (in.entropy.defined() || o.entropy_coef != 0.0)
         check_same_shape(in.entropy, "entropy", in.log_probs);
     const at::Tensor& a = in.advantages;
     const bool per_response = a.defined() && a.dim() == 1 && a.size(0) == in.log_probs.size(0);
@@ -94,7 +96,7 @@ GrpoLossOutput grpo_loss(const GrpoLossInputs& in, const GrpoLossOptions& o) {
         out.kl_loss = at::zeros({}, logp.options());
         out.loss = out.pg_loss;
     }
-    if (o.entropy_coef > 0.0) {  // the same aggregation, hence the same token weights
+    if (o.entropy_coef != 0.0) {  // the same aggregation, hence the same token weights
         at::Tensor entropy = in.entropy.to(logp.scalar_type());  // (N, T), with its graph
         out.entropy_loss = aggregate_loss(entropy, mask, o.aggregation, o.norm_length);
         out.loss = out.loss - o.entropy_coef * out.entropy_loss;

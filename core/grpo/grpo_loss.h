@@ -14,6 +14,8 @@
 //  5. Entropy: off by default (the paper has none; token entropy is still reported when given).
 //     entropy_coef > 0 subtracts coef x the entropy aggregated like the loss (verl's
 //     entropy_coeff), so minimising the loss raises the entropy: a brake on collapse.
+//     entropy_coef < 0 adds |coef| x the entropy instead: entropy minimisation (EM-RL, RENT),
+//     which sharpens the policy toward its own mode without any label.
 // Not here: computing log-probs (the model), advantages, or the optimizer step.
 // Shapes: N responses in the micro-batch, T response tokens (padded), V vocabulary.
 #pragma once
@@ -32,7 +34,7 @@ struct GrpoLossOptions {
     KlEstimator kl_estimator = KlEstimator::kK3;
     LossAggregation aggregation = LossAggregation::kTokenMean;
     double norm_length = 0.0;   // L for seq-mean-token-sum-norm; <= 0 means T
-    double entropy_coef = 0.0;  // weight of the entropy bonus, >= 0; 0 = off (entropy unused)
+    double entropy_coef = 0.0;  // > 0 entropy bonus, < 0 entropy penalty; 0 = off (unused)
 };
 
 struct GrpoLossInputs {
@@ -41,7 +43,7 @@ struct GrpoLossInputs {
     at::Tensor ref_log_probs;  // (N, T) frozen reference model; may be undefined if kl_coef == 0
     at::Tensor advantages;     // (N) per response, or (N, T) per token
     at::Tensor response_mask;  // (N, T) 1 for tokens that count (times the groups' keep mask)
-    // (N, T) token entropies (token_entropy.h): reported when given; with entropy_coef > 0 they
+    // (N, T) token entropies (token_entropy.h): reported when given; with entropy_coef != 0 they
     // are required and must carry the graph to the logits (the bonus is differentiated).
     at::Tensor entropy;
 };

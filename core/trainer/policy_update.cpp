@@ -149,8 +149,8 @@ UpdateStats ppo_update(VlmModel& policy, AdamW& optimizer, const PolicyBatch& ba
                 in.advantages = batch.advantages.narrow(0, r.row0, r.rows);  // (n)
                 in.response_mask = mb.response_mask * keep;                  // (n, t)
                 // The entropy score_tokens already computed: reported, and with an entropy
-                // bonus differentiated too (its graph back to the logits is kept).
-                in.entropy = loss.entropy_coef > 0 ? s.entropy : s.entropy.detach();
+                // bonus (or penalty) differentiated too (its graph back to the logits is kept).
+                in.entropy = loss.entropy_coef != 0 ? s.entropy : s.entropy.detach();
                 ++micro_index;
                 const double part = kept_weight(batch, r.row0, r.rows, seq_mean);
                 if (part <= 0 || denominator <= 0) continue;  // every row here was dropped

@@ -270,7 +270,7 @@ StepMetrics Trainer::grpo_step(int step, const std::vector<Prompt>& prompts, boo
         m.values["label/pass_at_n"] = l.pass_at_g;
     }
     put_update_metrics(m, update);
-    if (config_.algorithm.entropy_coef > 0) m.values["actor/entropy_loss"] = update.entropy_loss;
+    if (config_.algorithm.entropy_coef != 0) m.values["actor/entropy_loss"] = update.entropy_loss;
     m.values["response_length/mean"] = length_sum / double(N);
     m.values["response_length/clip_ratio"] = truncated / double(N);
     m.values["response_length/vision_token_cuts"] = double(rollout.vision_token_cuts);

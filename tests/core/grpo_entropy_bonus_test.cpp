@@ -1,8 +1,11 @@
 // The entropy bonus (algorithm.entropy_coef) on synthetic logits: coef 0 leaves the loss and its
 // gradient exactly as they were, coef > 0 subtracts coef x the entropy aggregated like the loss,
-// the extra gradient is -coef x the entropy's gradient (a descent step raises the entropy), and
-// the config and the loss reject a negative coefficient.
+// the extra gradient is -coef x the entropy's gradient (a descent step raises the entropy),
+// coef < 0 (entropy minimisation) lowers it, and the config and the loss reject a non-finite or
+// out-of-range coefficient.
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include <ATen/ATen.h>
 
@@ -92,23 +95,41 @@ TEST(GrpoEntropyBonus, SubtractsTheAggregatedEntropyAndRaisesIt) {
     }
 }
 
-TEST(GrpoEntropyBonus, RejectsANegativeCoefficientAndMissingEntropy) {
+TEST(GrpoEntropyBonus, ANegativeCoefficientAddsTheEntropyAndLowersIt) {
     const Synthetic s;
-    EXPECT_THROW(s.run(options(LossAggregation::kTokenMean, -0.1), true), ConfigError);
+    const double coef = -0.3;  // entropy minimisation
+    for (auto agg : {LossAggregation::kTokenMean, LossAggregation::kSeqMeanTokenSumNorm}) {
+        auto [off, g_off] = s.run(options(agg, 0.0), true);
+        auto [on, g_on] = s.run(options(agg, coef), true);
+        const double h_agg = val(aggregate_loss(token_entropy(s.z0), s.mask, agg));
+        EXPECT_NEAR(val(on.loss), val(off.loss) + 0.3 * h_agg, 1e-12) << to_string(agg);
+        // A small descent step on the penalty alone lowers the aggregated entropy.
+        at::Tensor stepped = s.z0 - 0.1 * (g_on - g_off);
+        EXPECT_LT(val(aggregate_loss(token_entropy(stepped), s.mask, agg)), h_agg)
+            << to_string(agg);
+    }
+}
+
+TEST(GrpoEntropyBonus, RejectsANonFiniteCoefficientAndMissingEntropy) {
+    const Synthetic s;
+    EXPECT_THROW(s.run(options(LossAggregation::kTokenMean, std::nan("")), true), ConfigError);
     EXPECT_THROW(s.run(options(LossAggregation::kTokenMean, 0.1), false), ModelError);
+    EXPECT_THROW(s.run(options(LossAggregation::kTokenMean, -0.1), false), ModelError);
     RunConfig c;
-    c.algorithm.entropy_coef = -0.01;
+    c.algorithm.entropy_coef = -11;  // outside the schema's [-10, 10]
     bool named = false;
     for (const ConfigIssue& i : check_config(c)) named = named || i.key == "algorithm.entropy_coef";
     EXPECT_TRUE(named);
     RunConfig sft;
     sft.algorithm.reward = RewardKind::sft;
-    sft.algorithm.entropy_coef = 0.01;  // sft has no GRPO loss to add it to
+    sft.algorithm.entropy_coef = -0.01;  // sft has no GRPO loss to add it to
     named = false;
     for (const ConfigIssue& i : check_config(sft))
         named = named || i.key == "algorithm.entropy_coef";
     EXPECT_TRUE(named);
     c.algorithm.entropy_coef = 0.01;
+    EXPECT_TRUE(check_config(c).empty());
+    c.algorithm.entropy_coef = -0.05;
     EXPECT_TRUE(check_config(c).empty());
 }
 

@@ -355,15 +355,24 @@ std::vector<std::vector<double>> DistGroup::all_gather(const std::vector<double>
 
 std::vector<std::string> DistGroup::exchange(const std::string& key, const std::string& value) {
     const std::string base = "mmupt/x/" + std::to_string(impl_->exchanges++) + "/" + key + "/";
+    const std::string own = base + std::to_string(rank());
+    std::vector<std::string> all;
     try {
-        impl_->store->set(base + std::to_string(rank()), bytes_of(value));
-        std::vector<std::string> all;
+        impl_->store->set(own, bytes_of(value));
         for (int r = 0; r < world_size(); ++r)
             all.push_back(string_of(impl_->store->get(base + std::to_string(r))));
-        return all;
     } catch (const std::exception& e) {
         throw DistError(failure(("exchanging " + key + " through the store").c_str(), e));
     }
+    // Once every rank is past this barrier every value has been read: each rank deletes its own,
+    // so the store (in rank 0's memory) does not grow with a per-step exchange.
+    all_reduce_max({0.0}, ("the barrier after exchanging " + key).c_str());
+    try {
+        impl_->store->deleteKey(own);
+    } catch (const std::exception& e) {
+        throw DistError(failure(("deleting " + key + " from the store").c_str(), e));
+    }
+    return all;
 }
 
 std::vector<std::string> DistGroup::gather_to_root(const std::string& key,

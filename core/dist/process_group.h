@@ -54,9 +54,10 @@ class DistGroup {
     std::vector<std::vector<double>> all_gather(const std::vector<double>& values,
                                                 const char* what);
 
-    // Small byte strings through the store. exchange: every rank's value, by rank.
-    // gather_to_root: rank 0 gets every rank's value (its own first); the others get {}.
-    // `key` must be unique per call site and step (e.g. "samples/12").
+    // Small byte strings through the store. exchange: every rank's value, by rank (a collective:
+    // it ends with a barrier, after which each rank deletes its key, so a per-step exchange does
+    // not grow the store). gather_to_root: rank 0 gets every rank's value (its own first); the
+    // others get {}. `key` must be unique per call site and step (e.g. "samples/12").
     std::vector<std::string> exchange(const std::string& key, const std::string& value);
     std::vector<std::string> gather_to_root(const std::string& key, const std::string& value);
 

@@ -241,16 +241,6 @@ Trainer::Trainer(const RunConfig& config, TrainingModel model, SessionObserver* 
       store_(config.trainer.output_dir, static_cast<int>(config.trainer.keep_last)),
       started_(std::chrono::steady_clock::now()) {
     validate(config_);
-    // The alarm is decided from each rank's own groups; stop / rollback must happen on every
-    // rank at the same step, which would need the decision agreed through the group first.
-    if (dist_ && dist_->world_size() > 1 &&
-        (config_.collapse.alarm == CollapseAction::stop ||
-         config_.collapse.alarm == CollapseAction::rollback))
-        throw ConfigError(std::string("collapse.alarm = ") + to_string(config_.collapse.alarm) +
-                          " is not supported in a data-parallel run yet (" +
-                          std::to_string(dist_->world_size()) +
-                          " ranks); use collapse.alarm = warn (the default) or train in one "
-                          "process");
     const TrainerConfig& t = config_.trainer;
     if (t.threads > 0) at::set_num_threads(static_cast<int>(t.threads));
     if (!resume_from && writes_run_dir()) write_resolved_config(config_, writer_.dir());

@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/config/run_config.h"
 #include "core/data/data_cursor.h"
@@ -187,8 +188,22 @@ class Trainer {
         std::map<std::string, double> signals;
     };
     std::optional<FiredAlarm> fired_alarm_;  // set by the step, handled by act_on_alarm()
-    bool warned_no_reference_ = false;       // collapse/reference_drift: said once per run
-    std::string alarm_stop_;                 // why the alarm ended the run ("" = it did not)
+    // One prompt's share of the label-free collapse signals (trainer_collapse.cpp).
+    struct CollapsePrompt {
+        std::string image_key;                              // tells images apart
+        std::optional<std::string> majority;                // the policy's majority answer
+        std::vector<std::optional<std::string>> answers;    // (G) the policy's answers
+        std::vector<std::optional<std::string>> reference;  // (M) the reference's; may be empty
+        std::vector<std::optional<bool>> contradicts;       // (G) boxed answer vs reasoning
+    };
+    // Data-parallel: every rank's prompts in the single-process order (trainer_dist.cpp), so
+    // that the signals are over all B prompts and every rank reaches the same alarm verdict.
+    // token_entropy (actor/entropy) and majority_ratio (vote/majority_ratio) come back combined
+    // over the ranks as reduce_step will combine them for metrics.jsonl.
+    void gather_collapse_inputs(std::vector<CollapsePrompt>& prompts, double& token_entropy,
+                                double& majority_ratio);
+    bool warned_no_reference_ = false;  // collapse/reference_drift: said once per run
+    std::string alarm_stop_;            // why the alarm ended the run ("" = it did not)
     std::chrono::steady_clock::time_point started_;
     std::unique_ptr<GradSync> grad_sync_;           // with dist_
     const TrainerControl* user_control_ = nullptr;  // with dist_: the CLI's / GUI's flags ...

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "core/dist/process_group.h"
 #include "core/reward/collapse_signals.h"
 #include "core/reward/reference_drift.h"
 #include "core/trainer/ema_teacher.h"
@@ -103,22 +104,41 @@ ScoredRollout Trainer::score_step(int step, const Rollout& rollout,
 
 void Trainer::add_collapse_metrics(StepMetrics& m, const ScoredRollout& scored,
                                    const std::vector<Prompt>& prompts) {
-    std::vector<PromptVote> votes;
+    std::vector<CollapsePrompt> inputs(prompts.size());
     for (size_t b = 0; b < prompts.size(); ++b) {
         const Example* ex = prompts[b].example;
-        PromptVote v;
+        CollapsePrompt& p = inputs[b];
         // Different images, not different questions: two questions about one image may share
         // their answer legitimately.
-        v.image_key = ex && !ex->image_paths.empty() ? ex->image_paths.front()
+        p.image_key = ex && !ex->image_paths.empty() ? ex->image_paths.front()
                       : ex                           ? ex->id
                                                      : "prompt-" + std::to_string(b);
-        v.majority_answer = scored.policy_majority.at(b);
-        votes.push_back(std::move(v));
+        p.majority = scored.policy_majority.at(b);
+        for (const SampledResponse& r : scored.groups.at(b).responses) {
+            p.answers.push_back(r.answer);
+            p.contradicts.push_back(r.contradicts_reasoning);
+        }
+        if (b < scored.reference_answers.size()) p.reference = scored.reference_answers[b];
     }
+    auto value = [&](const char* key) {
+        auto it = m.values.find(key);
+        return it == m.values.end() ? std::nan("") : it->second;
+    };
+    double token_entropy = value("actor/entropy");
+    double majority_ratio = value("vote/majority_ratio");
+    // Data-parallel: the signals over all B prompts, the same on every rank, so that every rank
+    // reaches the same verdict (stop / rollback happen everywhere at the same step).
+    gather_collapse_inputs(inputs, token_entropy, majority_ratio);
+
+    std::vector<PromptVote> votes;
     std::vector<std::optional<bool>> contradictions;
-    for (const RolloutGroup& g : scored.groups)
-        for (const SampledResponse& r : g.responses)
-            contradictions.push_back(r.contradicts_reasoning);
+    std::vector<AnswerList> policy, reference;
+    for (CollapsePrompt& p : inputs) {
+        votes.push_back(PromptVote{p.image_key, p.majority});
+        contradictions.insert(contradictions.end(), p.contradicts.begin(), p.contradicts.end());
+        policy.push_back(std::move(p.answers));
+        reference.push_back(std::move(p.reference));
+    }
     const CollapseSignals s = compute_collapse_signals(votes, contradictions);
     CollapseRecord record;
     record.step = m.step > 0 ? m.step : state_.step + 1;
@@ -126,21 +146,11 @@ void Trainer::add_collapse_metrics(StepMetrics& m, const ScoredRollout& scored,
     record.distinct_share = s.distinct_share;
     record.same_answer_rate = s.same_answer_rate;
     record.contradiction_rate = s.contradiction_rate;
-    auto value = [&](const char* key) {
-        auto it = m.values.find(key);
-        return it == m.values.end() ? std::nan("") : it->second;
-    };
-    record.token_entropy = value("actor/entropy");
-    record.majority_ratio = value("vote/majority_ratio");
+    record.token_entropy = token_entropy;
+    record.majority_ratio = majority_ratio;
     double disagreement = std::nan("");
     if (!scored.reference_answers.empty()) {
-        std::vector<AnswerList> policy;
-        for (const RolloutGroup& g : scored.groups) {
-            AnswerList answers;
-            for (const SampledResponse& r : g.responses) answers.push_back(r.answer);
-            policy.push_back(std::move(answers));
-        }
-        const ReferenceDrift d = compute_reference_drift(policy, scored.reference_answers);
+        const ReferenceDrift d = compute_reference_drift(policy, reference);
         record.reference_drift = d.drift;
         disagreement = d.disagreement;
     }
@@ -166,6 +176,15 @@ bool Trainer::act_on_alarm() {
     CollapseAction action = config_.collapse.alarm;
     std::string note;
     std::optional<CheckpointInfo> to = store_.latest();
+    if (action == CollapseAction::rollback && dist_) {
+        // Every rank returns to rank 0's choice (the same verdict brought every rank here).
+        const int step = to ? to->step : 0;
+        to = agree_on_checkpoint(*dist_, to);
+        if (to) to->step = read_trainer_state(to->path).step;
+        if (to && to->step != step)
+            log(LogLevel::warning, "rank " + std::to_string(dist_->rank()) +
+                                       " rolls back to rank 0's checkpoint " + to->path);
+    }
     if (action == CollapseAction::rollback) {
         if (state_.collapse.rollbacks >= config_.collapse.max_rollbacks) {
             action = CollapseAction::stop;

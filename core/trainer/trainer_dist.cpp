@@ -1,16 +1,21 @@
 // The data-parallel side of the Trainer (trainer.h, docs/distributed.md): connecting from the
 // environment, sharding each step's prompts, the update plan's global loss denominators and
-// gradient all-reduce, the step's metrics reduced and its samples gathered to rank 0, and the
-// stop / cancel flags agreed between steps. Every function is a no-op without a group.
+// gradient all-reduce, the step's metrics reduced and its samples gathered to rank 0, the
+// collapse signals' inputs exchanged (so the alarm's verdict is global and the same on every
+// rank), and the stop / cancel flags agreed between steps. Every function is a no-op without a
+// group.
 // Departures from one process, on purpose: LoRA dropout masks are drawn per rank (the same
 // seed, other rows), so only runs without adapter dropout reproduce the single-process ones
 // exactly; validation (trainer.val_every) runs on rank 0 alone.
 #include <ATen/ATen.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <set>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "core/config/config_io.h"
 #include "core/dist/dist_env.h"
@@ -197,6 +202,83 @@ void Trainer::gather_groups(int step) {
     step_groups_.clear();
     for (auto& g : placed)
         if (g) step_groups_.push_back(std::move(*g));
+}
+
+namespace {
+
+nlohmann::json answers_json(const std::vector<std::optional<std::string>>& answers) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& x : answers) a.push_back(x ? nlohmann::json(*x) : nlohmann::json(nullptr));
+    return a;
+}
+
+std::vector<std::optional<std::string>> answers_from(const nlohmann::json& a) {
+    std::vector<std::optional<std::string>> out;
+    for (const auto& x : a)
+        out.push_back(x.is_string() ? std::optional<std::string>(x.get<std::string>())
+                                    : std::nullopt);
+    return out;
+}
+
+}  // namespace
+
+void Trainer::gather_collapse_inputs(std::vector<CollapsePrompt>& prompts, double& token_entropy,
+                                     double& majority_ratio) {
+    if (!dist_ || dist_->world_size() == 1) return;
+    using nlohmann::json;
+    json mine = json::object();
+    // NaN does not survive JSON: null stands for it.
+    auto number = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+    mine["entropy"] = number(token_entropy);
+    mine["majority_ratio"] = number(majority_ratio);
+    json list = json::array();
+    for (const CollapsePrompt& p : prompts) {
+        json contradicts = json::array();
+        for (const auto& c : p.contradicts) contradicts.push_back(c ? json(*c) : json(nullptr));
+        list.push_back({{"image", p.image_key},
+                        {"majority", p.majority ? json(*p.majority) : json(nullptr)},
+                        {"answers", answers_json(p.answers)},
+                        {"reference", answers_json(p.reference)},
+                        {"contradicts", contradicts}});
+    }
+    mine["prompts"] = std::move(list);
+    const std::vector<std::string> all = dist_->exchange("collapse", mine.dump());
+
+    // The same combination as reduce_step: actor/entropy arrives as a partial sum (weighted by
+    // the global token count), vote/majority_ratio is a mean over the rank's prompts.
+    const int64_t B = config_.trainer.rollout_batch_size;
+    std::vector<std::optional<CollapsePrompt>> placed(static_cast<size_t>(B));
+    double entropy_sum = 0, ratio_sum = 0;
+    for (int r = 0; r < dist_->world_size(); ++r) {
+        const json j = json::parse(all[size_t(r)]);
+        auto read = [](const json& v) { return v.is_number() ? v.get<double>() : std::nan(""); };
+        entropy_sum += read(j.at("entropy"));
+        ratio_sum += read(j.at("majority_ratio"));
+        const std::vector<int64_t> where =
+            shard_prompts(B, config_.trainer.mini_batch_size, dist_->world_size(), r);
+        const json& list_r = j.at("prompts");
+        if (list_r.size() != where.size())
+            throw ModelError("collapse signals: rank " + std::to_string(r) + " sent " +
+                             std::to_string(list_r.size()) + " prompts, expected " +
+                             std::to_string(where.size()) + " (a bug: the shards disagree)");
+        for (size_t i = 0; i < where.size(); ++i) {
+            const json& p = list_r[i];
+            CollapsePrompt c;
+            c.image_key = p.at("image").get<std::string>();
+            if (p.at("majority").is_string()) c.majority = p.at("majority").get<std::string>();
+            c.answers = answers_from(p.at("answers"));
+            c.reference = answers_from(p.at("reference"));
+            for (const auto& x : p.at("contradicts"))
+                c.contradicts.push_back(x.is_boolean() ? std::optional<bool>(x.get<bool>())
+                                                       : std::nullopt);
+            placed[size_t(where[i])] = std::move(c);
+        }
+    }
+    prompts.clear();
+    for (auto& p : placed)
+        if (p) prompts.push_back(std::move(*p));
+    token_entropy = entropy_sum;
+    majority_ratio = ratio_sum / dist_->world_size();
 }
 
 bool Trainer::sync_control() {

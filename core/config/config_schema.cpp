@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/config/config_fields.h"
+#include "core/config/dtype_name.h"
 #include "core/util/errors.h"
 
 namespace mmupt {
@@ -62,6 +63,11 @@ const char* enum_name(E v) {
 }  // namespace
 
 const char* to_string(Dtype v) { return enum_name(v); }
+std::optional<Dtype> parse_dtype_name(std::string_view name) {
+    for (std::size_t i = 0; i < std::size(EnumNames<Dtype>::names); ++i)
+        if (name == EnumNames<Dtype>::names[i]) return static_cast<Dtype>(i);
+    return std::nullopt;
+}
 const char* to_string(RewardKind v) { return enum_name(v); }
 const char* to_string(KlEstimatorKind v) { return enum_name(v); }
 const char* to_string(LossAgg v) { return enum_name(v); }

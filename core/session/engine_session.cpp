@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/config/config_io.h"
+#include "core/config/dtype_name.h"
 #include "core/session/session.h"
 #include "core/trainer/inspect.h"
 #include "core/trainer/preview.h"
@@ -112,13 +113,8 @@ class EngineSession : public Session {
                            bool replace_earlier_export, const std::string& dtype) override {
         ExportOptions options;
         options.force = replace_earlier_export;
-        if (dtype == "float32")
-            options.dtype = Dtype::float32;
-        else if (dtype == "bfloat16")
-            options.dtype = Dtype::bfloat16;
-        else if (dtype == "float16")
-            options.dtype = Dtype::float16;
-        else if (!dtype.empty())
+        if (!dtype.empty()) options.dtype = parse_dtype_name(dtype);
+        if (!dtype.empty() && !options.dtype)
             throw ConfigError("export dtype '" + dtype +
                               "': expected float32, bfloat16 or float16");
         submit([this, checkpoint_dir, out_dir, options] {

@@ -9,6 +9,7 @@
 
 #include "core/config/config_io.h"
 #include "core/config/config_schema.h"
+#include "core/config/dtype_name.h"
 #include "core/util/errors.h"
 #include "tests/core/test_paths.h"
 
@@ -132,6 +133,14 @@ TEST(Config, EveryFieldIsWiredToItsOwnMember) {
             EXPECT_EQ(get_field(c, g.key), g.default_value) << f.key << " changed " << g.key;
         }
     }
+}
+
+TEST(Config, DtypeNamesRoundTrip) {  // mmupt export --dtype, the studio's export dialog
+    for (Dtype d : {Dtype::float32, Dtype::bfloat16, Dtype::float16})
+        EXPECT_EQ(parse_dtype_name(to_string(d)), d) << to_string(d);
+    EXPECT_FALSE(parse_dtype_name("fp16"));
+    EXPECT_FALSE(parse_dtype_name(""));
+    EXPECT_FALSE(parse_dtype_name("Float32"));
 }
 
 TEST(Config, SetFieldParsesByType) {

@@ -8,6 +8,7 @@
 
 #include "app/cli/args.h"
 #include "app/cli/command.h"
+#include "core/config/dtype_name.h"
 #include "core/trainer/inspect.h"
 
 namespace mmupt::cli {
@@ -40,13 +41,8 @@ int run_export(const std::vector<std::string>& args) {
     options.merge = p.has("--merge");
     if (p.has("--dtype")) {
         const std::string d = p.get("--dtype");
-        if (d == "float32")
-            options.dtype = Dtype::float32;
-        else if (d == "bfloat16")
-            options.dtype = Dtype::bfloat16;
-        else if (d == "float16")
-            options.dtype = Dtype::float16;
-        else
+        options.dtype = parse_dtype_name(d);
+        if (!options.dtype)
             throw UsageError("--dtype " + d + ": expected float32, bfloat16 or float16");
     }
     const std::string checkpoint =

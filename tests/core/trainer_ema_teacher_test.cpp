@@ -191,7 +191,9 @@ TEST(TrainerEmaTeacher, OneUpdateMovesTheTeacherByTheFormula) {
         for (const auto& [name, t] : teacher) {
             ASSERT_EQ(initial.count(name), 1u) << name;
             EXPECT_EQ(t.scalar_type(), at::kFloat) << name;
-            if (lora) EXPECT_NE(name.find(".lora_"), std::string::npos) << name;
+            if (lora) {
+                EXPECT_NE(name.find(".lora_"), std::string::npos) << name;
+            }
         }
         EXPECT_EQ(teacher.size(), policy.size());  // full fine-tuning: every weight trains
         const auto [error, moved] = formula_error(teacher, initial, policy, 0.5);

@@ -112,7 +112,7 @@ StageEval eval_stage(const std::string& model_dir, const std::string& test_file,
 
 void write_random_model(const std::string& tokenizer_dir, const std::string& out_dir) {
     Tokenizer tokenizer = Tokenizer::load(tokenizer_dir);
-    const ModelPreset& preset = find_model_preset("demo");
+    const ModelPreset preset = find_model_preset("demo");  // a copy: g++ 14 warns of a dangling ref
     ModelConfig config = preset_model_config(preset, ModelArch::qwen2_vl, preset_vocab(tokenizer));
     GenerationConfig generation;
     generation.eos_token_ids = {config.eos_token_id, config.bos_token_id};

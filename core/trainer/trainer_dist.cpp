@@ -244,8 +244,8 @@ void Trainer::gather_collapse_inputs(std::vector<CollapsePrompt>& prompts, doubl
     mine["prompts"] = std::move(list);
     const std::vector<std::string> all = dist_->exchange("collapse", mine.dump());
 
-    // The same combination as reduce_step: actor/entropy arrives as a partial sum (weighted by
-    // the global token count), vote/majority_ratio is a mean over the rank's prompts.
+    // The two scalars combine as reduce_step combines them (combine_of), so the alarm reads the
+    // values metrics.jsonl will show.
     const int64_t B = config_.trainer.rollout_batch_size;
     std::vector<std::optional<CollapsePrompt>> placed(static_cast<size_t>(B));
     double entropy_sum = 0, ratio_sum = 0;
@@ -277,8 +277,11 @@ void Trainer::gather_collapse_inputs(std::vector<CollapsePrompt>& prompts, doubl
     prompts.clear();
     for (auto& p : placed)
         if (p) prompts.push_back(std::move(*p));
-    token_entropy = entropy_sum;
-    majority_ratio = ratio_sum / dist_->world_size();
+    auto combined = [&](const char* key, double sum) {
+        return combine_of(key) == Combine::sum ? sum : sum / dist_->world_size();
+    };
+    token_entropy = combined("actor/entropy", entropy_sum);
+    majority_ratio = combined("vote/majority_ratio", ratio_sum);
 }
 
 bool Trainer::sync_control() {
